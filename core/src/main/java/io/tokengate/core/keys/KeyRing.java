@@ -1,0 +1,78 @@
+package io.tokengate.core.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The live key set of one server: readers (minting, validation, JWKS) take the current immutable
+ * {@link KeySet} without locking; the administrative operations swap in a new snapshot.
+ *
+ * <p>Rotation keeps the old active key verifying for {@code previousKeyRetention}, which must be at
+ * least the longest access-token lifetime plus the clock skew, so a planned rotation fails no request.
+ * Retirement removes a key at once, so every token it signed fails from then on.
+ */
+public final class KeyRing {
+    private final AtomicReference<KeySet> current;
+    private final Clock clock;
+    private final Duration previousKeyRetention;
+    private final Consumer<KeySet> onChange;
+
+    /**
+     * @param initial              the key set to start with
+     * @param clock                the time source
+     * @param previousKeyRetention how long a rotated-out key keeps verifying
+     * @param onChange             called (under the ring's lock) with every new key set, e.g. to persist it
+     */
+    public KeyRing(KeySet initial, Clock clock, Duration previousKeyRetention, Consumer<KeySet> onChange) {
+        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (previousKeyRetention.isNegative()) {
+            throw new IllegalArgumentException("previousKeyRetention must not be negative");
+        }
+        this.previousKeyRetention = previousKeyRetention;
+        this.onChange = onChange == null ? k -> { } : onChange;
+    }
+
+    public KeyRing(KeySet initial, Clock clock, Duration previousKeyRetention) {
+        this(initial, clock, previousKeyRetention, null);
+    }
+
+    /** The current key set (lock-free). */
+    public KeySet current() {
+        return current.get();
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Duration previousKeyRetention() {
+        return previousKeyRetention;
+    }
+
+    /** Publishes {@code key} as the next key: in the JWKS now, signing after the next {@link #rotate()}. */
+    public synchronized KeySet stageNext(SigningKey key) {
+        return swap(current.get().withNext(key));
+    }
+
+    /** next → active → previous. The old active key verifies for {@link #previousKeyRetention()}. */
+    public synchronized KeySet rotate() {
+        Instant now = clock.instant();
+        return swap(current.get().rotate(now, now.plus(previousKeyRetention)));
+    }
+
+    /** Removes a key now; tokens it signed fail from now on. Retiring the active key promotes the next key. */
+    public synchronized KeySet retire(String kid) {
+        return swap(current.get().retire(kid));
+    }
+
+    private KeySet swap(KeySet next) {
+        onChange.accept(next);
+        current.set(next);
+        return next;
+    }
+}

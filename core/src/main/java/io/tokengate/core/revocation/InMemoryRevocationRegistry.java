@@ -1,0 +1,103 @@
+package io.tokengate.core.revocation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The revocation registry of one JVM. Entries die with the tokens they concern: a {@code jti} entry at the
+ * token's {@code exp}; a subject or family "not before" once {@code notBefore + longestTokenLifetime} has
+ * passed (every token issued before it has expired by then). Expired entries are dropped by
+ * {@link #purgeExpired()}, which writes call at most once per {@code purgeInterval}; lookups treat expired
+ * entries as absent whether or not they were purged yet. Thread-safe.
+ */
+public final class InMemoryRevocationRegistry implements RevocationRegistry {
+    private final Clock clock;
+    private final Duration longestTokenLifetime;
+    private final Duration purgeInterval;
+    /** jti → the token's exp. */
+    private final Map<String, Instant> deniedJtis = new ConcurrentHashMap<>();
+    private final Map<String, NotBefore> subjects = new ConcurrentHashMap<>();
+    private final Map<String, NotBefore> families = new ConcurrentHashMap<>();
+    private volatile Instant nextPurge;
+
+    private record NotBefore(Instant instant, Instant dropAt) {
+    }
+
+    /**
+     * @param clock                time source
+     * @param longestTokenLifetime the longest access-token lifetime plus clock skew: how long a not-before entry matters
+     */
+    public InMemoryRevocationRegistry(Clock clock, Duration longestTokenLifetime) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.longestTokenLifetime = Objects.requireNonNull(longestTokenLifetime, "longestTokenLifetime");
+        this.purgeInterval = Duration.ofSeconds(30);
+        this.nextPurge = clock.instant().plus(purgeInterval);
+    }
+
+    @Override
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if (expiresAt.isAfter(clock.instant())) {
+            deniedJtis.merge(jti, expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        maybePurge();
+    }
+
+    @Override
+    public void revokeSubject(String subject, Instant notBefore) {
+        put(subjects, Objects.requireNonNull(subject, "subject"), notBefore);
+    }
+
+    @Override
+    public void revokeFamily(String familyId, Instant notBefore) {
+        put(families, Objects.requireNonNull(familyId, "familyId"), notBefore);
+    }
+
+    private void put(Map<String, NotBefore> map, String key, Instant notBefore) {
+        Objects.requireNonNull(notBefore, "notBefore");
+        NotBefore entry = new NotBefore(notBefore, notBefore.plus(longestTokenLifetime));
+        map.merge(key, entry, (a, b) -> a.instant.isAfter(b.instant) ? a : b);
+        maybePurge();
+    }
+
+    @Override
+    public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
+        Instant now = clock.instant();
+        Instant exp = deniedJtis.get(jti);
+        if (exp != null && now.isBefore(exp)) {
+            return true;
+        }
+        return issuedNoLaterThan(subjects.get(subject), issuedAt, now)
+                || (familyId != null && issuedNoLaterThan(families.get(familyId), issuedAt, now));
+    }
+
+    private static boolean issuedNoLaterThan(NotBefore nb, Instant issuedAt, Instant now) {
+        // iat has whole seconds: a token from the same second as the revocation is refused too
+        return nb != null && now.isBefore(nb.dropAt) && issuedAt.getEpochSecond() <= nb.instant.getEpochSecond();
+    }
+
+    private void maybePurge() {
+        if (!clock.instant().isBefore(nextPurge)) {
+            purgeExpired();
+        }
+    }
+
+    /** Drops every entry whose token lifetime has passed. */
+    public void purgeExpired() {
+        Instant now = clock.instant();
+        nextPurge = now.plus(purgeInterval);
+        deniedJtis.values().removeIf(exp -> !now.isBefore(exp));
+        subjects.values().removeIf(nb -> !now.isBefore(nb.dropAt));
+        families.values().removeIf(nb -> !now.isBefore(nb.dropAt));
+    }
+
+    /** Number of entries held (denied jtis + subjects + families), expired or not yet purged. */
+    public int size() {
+        return deniedJtis.size() + subjects.size() + families.size();
+    }
+}

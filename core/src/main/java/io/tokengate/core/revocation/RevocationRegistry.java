@@ -1,0 +1,67 @@
+package io.tokengate.core.revocation;
+
+import java.time.Instant;
+
+/**
+ * Revocation of access tokens that are still within their lifetime, checked by the validator after the
+ * signature on every request (so an implementation's {@link #isRevoked} must be an in-memory lookup):
+ * <ul>
+ * <li>a {@code jti} denylist (RFC 7009 revocation of one access token); an entry lives until the token's own
+ *     {@code exp}, so memory is bounded by live tokens, not by history;</li>
+ * <li>a per-subject "not before" instant: every token of that subject issued at or before it is refused
+ *     (log out everywhere, suspend a user, password change);</li>
+ * <li>a per-family "not before" instant: the same for the access tokens of one refresh-token family
+ *     (the {@code sid} claim), used when a family is revoked or its reuse is detected.</li>
+ * </ul>
+ * The core provides {@link InMemoryRevocationRegistry}; the EE module adds a cluster-wide one.
+ */
+public interface RevocationRegistry {
+
+    /** Refuses the access token {@code jti} until {@code expiresAt} (its {@code exp}). */
+    void revokeAccessToken(String jti, Instant expiresAt);
+
+    /** Refuses every access token of {@code subject} issued at or before {@code notBefore}. */
+    void revokeSubject(String subject, Instant notBefore);
+
+    /** Refuses every access token of the refresh-token family {@code familyId} issued at or before {@code notBefore}. */
+    void revokeFamily(String familyId, Instant notBefore);
+
+    /**
+     * Whether a token with these claims is revoked.
+     *
+     * @param jti      the token's {@code jti}
+     * @param subject  its {@code sub}
+     * @param familyId its {@code sid}, or null
+     * @param issuedAt its {@code iat}
+     */
+    boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt);
+
+    /** A registry that revokes nothing, for resource servers that deliberately rely on expiry alone. */
+    static RevocationRegistry none() {
+        return NoRevocation.INSTANCE;
+    }
+}
+
+enum NoRevocation implements RevocationRegistry {
+    INSTANCE;
+
+    @Override
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        throw new UnsupportedOperationException("this validator was built without a revocation registry");
+    }
+
+    @Override
+    public void revokeSubject(String subject, Instant notBefore) {
+        throw new UnsupportedOperationException("this validator was built without a revocation registry");
+    }
+
+    @Override
+    public void revokeFamily(String familyId, Instant notBefore) {
+        throw new UnsupportedOperationException("this validator was built without a revocation registry");
+    }
+
+    @Override
+    public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
+        return false;
+    }
+}

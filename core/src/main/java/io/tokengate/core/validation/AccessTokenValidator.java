@@ -1,0 +1,339 @@
+package io.tokengate.core.validation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.InvalidJwtSignatureException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.JsonWebStructure;
+
+import io.tokengate.core.keys.KeyRing;
+import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.revocation.RevocationRegistry;
+import io.tokengate.core.token.AccessTokenIssuer;
+
+/**
+ * Validates RFC 9068 access tokens (with the rules of RFC 8725) and answers with a typed
+ * {@link ValidationResult}; it never throws for a bad token. Built once, immutable, thread-safe: a jose4j
+ * {@link JwtConsumer} built once underneath.
+ *
+ * <p>Order of checks: length (before any parsing), compact-JWS shape (three base64url parts; JWE and anything
+ * else are refused before decoding), header (the key by {@code kid} from the in-memory {@link KeyRing} only,
+ * the algorithm must be that key's, and no {@code jku jwk x5u x5c crit b64 zip cty}), signature, {@code typ}
+ * ({@code at+jwt}, also {@code JWT} while the migration switch is on), claims ({@code iss} exact, {@code aud}
+ * contains an accepted audience, {@code exp sub client_id iat jti} present, {@code exp nbf iat} against the
+ * injected clock with the skew), then revocation ({@code jti} denylist, subject and family not-before).
+ */
+public final class AccessTokenValidator {
+    /** Default maximum length of a token, checked before any parsing. */
+    public static final int DEFAULT_MAX_TOKEN_LENGTH = 8 * 1024;
+    /** Default allowed clock skew for {@code exp}, {@code nbf} and {@code iat}. */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+
+    private static final int BASE = 9000;
+
+    private final JwtConsumer consumer;
+    private final Clock clock;
+    private final int maxTokenLength;
+    private final String groupsClaim;
+    private final RevocationRegistry revocation;
+
+    private AccessTokenValidator(Builder b) {
+        KeyRing keyRing = Objects.requireNonNull(b.keyRing, "keyRing is required");
+        if (b.issuer == null || b.issuer.isEmpty()) {
+            throw new IllegalArgumentException("issuer is required");
+        }
+        if (b.audiences.isEmpty()) {
+            throw new IllegalArgumentException("at least one accepted audience is required");
+        }
+        this.revocation = Objects.requireNonNull(b.revocation,
+                "revocationRegistry is required (RevocationRegistry.none() validates without revocation checks)");
+        this.clock = b.clock != null ? b.clock : keyRing.clock();
+        this.maxTokenLength = b.maxTokenLength;
+        this.groupsClaim = b.groupsClaim;
+
+        String[] algorithms = new String[SigningAlgorithm.values().length];
+        for (int i = 0; i < algorithms.length; i++) {
+            algorithms[i] = SigningAlgorithm.values()[i].jwsName();
+        }
+        Set<String> types = b.acceptJwtType ? Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE, "JWT")
+                : Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE);
+        long skew = b.clockSkew.getSeconds();
+        Set<String> audiences = Set.copyOf(b.audiences);
+        String issuer = b.issuer;
+        Clock checkClock = this.clock;
+
+        this.consumer = new JwtConsumerBuilder()
+                .setSkipAllDefaultValidators()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithms)
+                .setJweAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT)
+                .setJweContentEncryptionAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT)
+                .setVerificationKeyResolver(new KeyRingVerificationKeyResolver(keyRing))
+                .registerValidator((ErrorCodeValidator) ctx -> singleJws(ctx))
+                .registerValidator((ErrorCodeValidator) ctx -> type(ctx, types))
+                .registerValidator((ErrorCodeValidator) ctx -> required(ctx.getJwtClaims()))
+                .registerValidator((ErrorCodeValidator) ctx -> issuer(ctx.getJwtClaims(), issuer))
+                .registerValidator((ErrorCodeValidator) ctx -> audience(ctx.getJwtClaims(), audiences))
+                .registerValidator((ErrorCodeValidator) ctx -> times(ctx.getJwtClaims(), checkClock, skew))
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Validates the compact serialization of an access token. Never throws for a bad token. */
+    public ValidationResult validate(String token) {
+        if (token == null || token.isEmpty()) {
+            return new ValidationResult.Invalid(FailureReason.MALFORMED);
+        }
+        if (token.length() > maxTokenLength) {
+            return new ValidationResult.Invalid(FailureReason.TOO_LONG);
+        }
+        FailureReason shape = checkShape(token);
+        if (shape != null) {
+            return new ValidationResult.Invalid(shape);
+        }
+        JwtContext context;
+        try {
+            context = consumer.process(token);
+        } catch (InvalidJwtException e) {
+            return new ValidationResult.Invalid(reasonOf(e));
+        } catch (RuntimeException e) {
+            // jose4j may throw unchecked exceptions on hostile input; a bad token is never an error of ours
+            return new ValidationResult.Invalid(FailureReason.MALFORMED);
+        }
+        try {
+            AccessTokenPrincipal principal = toPrincipal(context.getJwtClaims());
+            if (revocation.isRevoked(principal.jti(), principal.subject(), principal.familyId().orElse(null), principal.issuedAt())) {
+                return new ValidationResult.Invalid(FailureReason.REVOKED);
+            }
+            return new ValidationResult.Valid(principal);
+        } catch (MalformedClaimException | RuntimeException e) {
+            return new ValidationResult.Invalid(FailureReason.MALFORMED);
+        }
+    }
+
+    /** Three non-empty-header base64url parts (no padding, no whitespace); four dots is a JWE. */
+    private static FailureReason checkShape(String token) {
+        int dots = 0;
+        for (int i = 0, n = token.length(); i < n; i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                return FailureReason.MALFORMED;
+            }
+        }
+        if (dots == 4) {
+            return FailureReason.NOT_A_JWS;
+        }
+        if (dots != 2 || token.charAt(0) == '.') {
+            return FailureReason.MALFORMED;
+        }
+        if (token.charAt(token.length() - 1) == '.') {
+            return FailureReason.BAD_SIGNATURE; // signature stripped or empty
+        }
+        return null;
+    }
+
+    private static FailureReason reasonOf(InvalidJwtException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof KeyRingVerificationKeyResolver.Refusal) {
+                return ((KeyRingVerificationKeyResolver.Refusal) t).reason;
+            }
+            if (t instanceof org.jose4j.lang.InvalidAlgorithmException) {
+                return FailureReason.ALGORITHM_NOT_ALLOWED;
+            }
+        }
+        if (e instanceof InvalidJwtSignatureException || e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+            return FailureReason.BAD_SIGNATURE;
+        }
+        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
+            int code = error.getErrorCode() - BASE;
+            if (code >= 0 && code < FailureReason.values().length) {
+                return FailureReason.values()[code];
+            }
+        }
+        return FailureReason.MALFORMED;
+    }
+
+    private static ErrorCodeValidator.Error fail(FailureReason reason) {
+        return new ErrorCodeValidator.Error(BASE + reason.ordinal(), reason.description());
+    }
+
+    private static ErrorCodeValidator.Error singleJws(JwtContext ctx) {
+        List<JsonWebStructure> objects = ctx.getJoseObjects();
+        return objects.size() == 1 && objects.get(0) instanceof JsonWebSignature ? null : fail(FailureReason.NOT_A_JWS);
+    }
+
+    private static ErrorCodeValidator.Error type(JwtContext ctx, Set<String> accepted) {
+        String typ = ctx.getJoseObjects().get(0).getHeader("typ");
+        if (typ == null) {
+            return fail(FailureReason.WRONG_TYPE);
+        }
+        // media type names compare case-insensitively (RFC 9068 §4, RFC 7515 §4.1.9)
+        for (String a : accepted) {
+            if (a.equalsIgnoreCase(typ)) {
+                return null;
+            }
+        }
+        return fail(FailureReason.WRONG_TYPE);
+    }
+
+    private static ErrorCodeValidator.Error required(JwtClaims claims) throws MalformedClaimException {
+        if (claims.getExpirationTime() == null || claims.getIssuedAt() == null || isBlank(claims.getSubject())
+                || isBlank(claims.getJwtId()) || isBlank(claims.getStringClaimValue("client_id"))) {
+            return fail(FailureReason.MISSING_CLAIM);
+        }
+        return null;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    private static ErrorCodeValidator.Error issuer(JwtClaims claims, String expected) throws MalformedClaimException {
+        return expected.equals(claims.getIssuer()) ? null : fail(FailureReason.WRONG_ISSUER);
+    }
+
+    private static ErrorCodeValidator.Error audience(JwtClaims claims, Set<String> accepted) throws MalformedClaimException {
+        if (!claims.hasAudience()) {
+            return fail(FailureReason.WRONG_AUDIENCE);
+        }
+        for (String aud : claims.getAudience()) {
+            if (accepted.contains(aud)) {
+                return null;
+            }
+        }
+        return fail(FailureReason.WRONG_AUDIENCE);
+    }
+
+    private static ErrorCodeValidator.Error times(JwtClaims claims, Clock clock, long skew) throws MalformedClaimException {
+        long now = clock.instant().getEpochSecond();
+        if (now - skew >= claims.getExpirationTime().getValue()) {
+            return fail(FailureReason.EXPIRED);
+        }
+        NumericDate nbf = claims.getNotBefore();
+        if (nbf != null && now + skew < nbf.getValue()) {
+            return fail(FailureReason.NOT_YET_VALID);
+        }
+        if (now + skew < claims.getIssuedAt().getValue()) {
+            return fail(FailureReason.ISSUED_IN_FUTURE);
+        }
+        return null;
+    }
+
+    private AccessTokenPrincipal toPrincipal(JwtClaims claims) throws MalformedClaimException {
+        String scope = claims.getStringClaimValue("scope");
+        Set<String> scopes = scope == null || scope.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(scope.trim().split(" +")));
+        Set<String> groups = claims.hasClaim(groupsClaim) ? new LinkedHashSet<>(claims.getStringListClaimValue(groupsClaim)) : Set.of();
+        Object authTime = claims.getClaimValue("auth_time");
+        return new AccessTokenPrincipal(
+                claims.getSubject(),
+                claims.getStringClaimValue("client_id"),
+                scopes,
+                groups,
+                claims.getJwtId(),
+                claims.getStringClaimValue(AccessTokenIssuer.FAMILY_CLAIM),
+                Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
+                Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                authTime instanceof Number ? Instant.ofEpochSecond(((Number) authTime).longValue()) : null,
+                Collections.unmodifiableMap(claims.getClaimsMap()));
+    }
+
+    public static final class Builder {
+        private KeyRing keyRing;
+        private String issuer;
+        private Set<String> audiences = Set.of();
+        private RevocationRegistry revocation;
+        private Clock clock;
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
+        private boolean acceptJwtType;
+        private String groupsClaim = AccessTokenIssuer.DEFAULT_GROUPS_CLAIM;
+
+        private Builder() {
+        }
+
+        /** The keys that verify; the {@code kid} of a token is looked up here only. */
+        public Builder keyRing(KeyRing value) {
+            this.keyRing = value;
+            return this;
+        }
+
+        /** The exact {@code iss} required (no normalisation: a trailing slash is another issuer). */
+        public Builder issuer(String value) {
+            this.issuer = value;
+            return this;
+        }
+
+        /** Accepted audiences: a token's {@code aud} must contain at least one. */
+        public Builder audience(String... values) {
+            this.audiences = Set.of(values);
+            return this;
+        }
+
+        public Builder revocationRegistry(RevocationRegistry value) {
+            this.revocation = value;
+            return this;
+        }
+
+        /** Time source; defaults to the key ring's. */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** Allowed skew for {@code exp}, {@code nbf} and {@code iat} (default 30 s). */
+        public Builder clockSkew(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("clock skew must not be negative");
+            }
+            this.clockSkew = value;
+            return this;
+        }
+
+        /** Longest accepted token in characters (default 8 KiB), checked before any parsing. */
+        public Builder maxTokenLength(int value) {
+            if (value < 64) {
+                throw new IllegalArgumentException("maxTokenLength is too small to hold any access token");
+            }
+            this.maxTokenLength = value;
+            return this;
+        }
+
+        /** Migration switch: also accept {@code typ: JWT} (off by default; ID tokens carry it). */
+        public Builder acceptJwtType(boolean value) {
+            this.acceptJwtType = value;
+            return this;
+        }
+
+        /** Name of the groups claim (default {@code groups}). */
+        public Builder groupsClaim(String value) {
+            this.groupsClaim = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public AccessTokenValidator build() {
+            return new AccessTokenValidator(this);
+        }
+    }
+}
