@@ -9,16 +9,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The revocation registry of one JVM. Entries die with the tokens they concern: a {@code jti} entry at the
- * token's {@code exp}; a subject or family "not before" once {@code notBefore + longestTokenLifetime} has
- * passed (every token issued before it has expired by then). Expired entries are dropped by
+ * token's {@code exp} plus the validator's clock skew (until then the validator may still accept the token by
+ * its time claims); a subject or family "not before" once {@code notBefore + longestTokenLifetime + clockSkew}
+ * has passed (every token issued before it has expired by then). Expired entries are dropped by
  * {@link #purgeExpired()}, which writes call at most once per {@code purgeInterval}; lookups treat expired
  * entries as absent whether or not they were purged yet. Thread-safe.
  */
 public final class InMemoryRevocationRegistry implements RevocationRegistry {
     private final Clock clock;
     private final Duration longestTokenLifetime;
+    private final Duration clockSkew;
     private final Duration purgeInterval;
-    /** jti → the token's exp. */
+    /** jti → the instant the entry may go (the token's exp plus the skew). */
     private final Map<String, Instant> deniedJtis = new ConcurrentHashMap<>();
     private final Map<String, NotBefore> subjects = new ConcurrentHashMap<>();
     private final Map<String, NotBefore> families = new ConcurrentHashMap<>();
@@ -29,11 +31,13 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
 
     /**
      * @param clock                time source
-     * @param longestTokenLifetime the longest access-token lifetime plus clock skew: how long a not-before entry matters
+     * @param longestTokenLifetime the longest access-token lifetime: how long a not-before entry matters
+     * @param clockSkew            the validator's allowed clock skew, added to every entry's life
      */
-    public InMemoryRevocationRegistry(Clock clock, Duration longestTokenLifetime) {
+    public InMemoryRevocationRegistry(Clock clock, Duration longestTokenLifetime, Duration clockSkew) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.longestTokenLifetime = Objects.requireNonNull(longestTokenLifetime, "longestTokenLifetime");
+        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.purgeInterval = Duration.ofSeconds(30);
         this.nextPurge = clock.instant().plus(purgeInterval);
     }
@@ -42,8 +46,9 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
     public void revokeAccessToken(String jti, Instant expiresAt) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        if (expiresAt.isAfter(clock.instant())) {
-            deniedJtis.merge(jti, expiresAt, (a, b) -> a.isAfter(b) ? a : b);
+        Instant dropAt = expiresAt.plus(clockSkew);
+        if (dropAt.isAfter(clock.instant())) {
+            deniedJtis.merge(jti, dropAt, (a, b) -> a.isAfter(b) ? a : b);
         }
         maybePurge();
     }
@@ -60,7 +65,7 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
 
     private void put(Map<String, NotBefore> map, String key, Instant notBefore) {
         Objects.requireNonNull(notBefore, "notBefore");
-        NotBefore entry = new NotBefore(notBefore, notBefore.plus(longestTokenLifetime));
+        NotBefore entry = new NotBefore(notBefore, notBefore.plus(longestTokenLifetime).plus(clockSkew));
         map.merge(key, entry, (a, b) -> a.instant.isAfter(b.instant) ? a : b);
         maybePurge();
     }
@@ -68,8 +73,8 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
     @Override
     public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
         Instant now = clock.instant();
-        Instant exp = deniedJtis.get(jti);
-        if (exp != null && now.isBefore(exp)) {
+        Instant dropAt = deniedJtis.get(jti);
+        if (dropAt != null && now.isBefore(dropAt)) {
             return true;
         }
         return issuedNoLaterThan(subjects.get(subject), issuedAt, now)
@@ -91,7 +96,7 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
     public void purgeExpired() {
         Instant now = clock.instant();
         nextPurge = now.plus(purgeInterval);
-        deniedJtis.values().removeIf(exp -> !now.isBefore(exp));
+        deniedJtis.values().removeIf(dropAt -> !now.isBefore(dropAt));
         subjects.values().removeIf(nb -> !now.isBefore(nb.dropAt));
         families.values().removeIf(nb -> !now.isBefore(nb.dropAt));
     }

@@ -1,0 +1,129 @@
+package io.tokengate.core.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.revocation.RevocationRegistry;
+import io.tokengate.core.support.Fixture;
+
+class AccessTokenValidatorTest {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(SigningAlgorithm.class)
+    void tokenMintedWithEachAlgorithmValidates(SigningAlgorithm algorithm) {
+        Fixture f = new Fixture(algorithm);
+        ValidationResult result = f.validator.validate(f.mint());
+        assertTrue(result.isValid(), () -> algorithm + " refused: " + result.failure());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(SigningAlgorithm.class)
+    void flippedSignatureBitIsRefusedForEachAlgorithm(SigningAlgorithm algorithm) {
+        Fixture f = new Fixture(algorithm);
+        String token = f.mint();
+        int dot = token.lastIndexOf('.');
+        char c = token.charAt(dot + 3);
+        String tampered = token.substring(0, dot + 3) + (c == 'A' ? 'B' : 'A') + token.substring(dot + 4);
+        assertEquals(FailureReason.BAD_SIGNATURE, f.validator.validate(tampered).failure().orElseThrow());
+    }
+
+    @Test
+    void principalExposesSubjectClientScopesGroupsAndTimes() {
+        Fixture f = Fixture.rs256();
+        Instant authTime = Instant.parse("2026-11-27T09:00:00Z");
+        String token = f.issuer.issue(f.request().scopes(List.of("write")).groups(Set.of("admin")).authTime(authTime).familyId("fam-1").build()).value();
+        AccessTokenPrincipal p = f.validator.validate(token).principal().orElseThrow();
+        assertEquals("alice", p.getName());
+        assertEquals("alice", p.subject());
+        assertEquals("demo-client", p.clientId());
+        assertEquals(Set.of("read", "write"), p.scopes());
+        assertTrue(p.hasScope("write"));
+        assertEquals(Set.of("user", "admin"), p.groups());
+        assertEquals(f.clock.instant(), p.issuedAt());
+        assertEquals(f.clock.instant().plusSeconds(300), p.expiresAt());
+        assertEquals(authTime, p.authTime().orElseThrow());
+        assertEquals("fam-1", p.familyId().orElseThrow());
+        assertEquals("demo-client", p.claims().get("client_id"));
+        assertThrows(UnsupportedOperationException.class, () -> p.claims().put("sub", "mallory"));
+    }
+
+    @Test
+    void missingSubjectClientIdJtiOrIatIsRefused() {
+        Fixture f = Fixture.rs256();
+        for (String claim : List.of("sub", "client_id", "jti", "iat")) {
+            ValidationResult r = f.validator.validate(f.forgeSigned(f.forge().claim(claim, null)));
+            assertEquals(FailureReason.MISSING_CLAIM, r.failure().orElseThrow(), claim);
+        }
+    }
+
+    @Test
+    void invalidResultCarriesTheRfc6750CodeAndASafeDescription() {
+        Fixture f = Fixture.rs256();
+        ValidationResult.Invalid invalid = (ValidationResult.Invalid) f.validator.validate("garbage.token.here");
+        assertEquals(BearerErrorCode.INVALID_TOKEN, invalid.errorCode());
+        assertEquals("invalid_token", invalid.errorCode().code());
+        assertEquals(401, invalid.errorCode().httpStatus());
+        assertFalse(invalid.description().contains("garbage"));
+    }
+
+    @Test
+    void randomInputNeverThrows() {
+        Fixture f = Fixture.rs256();
+        String valid = f.mint();
+        Random random = new Random(42);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ {}\"";
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder sb = new StringBuilder(valid);
+            for (int m = 0, n = 1 + random.nextInt(4); m < n; m++) {
+                int at = random.nextInt(sb.length());
+                sb.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String mutated = sb.toString();
+            ValidationResult result = f.validator.validate(mutated);
+            if (!mutated.equals(valid)) {
+                assertFalse(result.isValid() && !result.principal().orElseThrow().subject().equals("alice"));
+            }
+        }
+    }
+
+    @Test
+    void validatorWithoutRevocationRegistryMustSayso() {
+        Fixture f = Fixture.rs256();
+        assertThrows(NullPointerException.class, () -> AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).build());
+        AccessTokenValidator noRevocation = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).revocationRegistry(RevocationRegistry.none()).build();
+        assertTrue(noRevocation.validate(f.mint()).isValid());
+    }
+
+    @Test
+    void maxTokenLengthIsConfigurable() {
+        Fixture f = Fixture.rs256();
+        AccessTokenValidator strict = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).revocationRegistry(f.revocation).maxTokenLength(200).build();
+        assertEquals(FailureReason.TOO_LONG, strict.validate(f.mint()).failure().orElseThrow());
+    }
+
+    @Test
+    void clockSkewIsConfigurable() {
+        Fixture f = Fixture.rs256();
+        AccessTokenValidator noSkew = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).revocationRegistry(f.revocation).clockSkew(java.time.Duration.ZERO).build();
+        String token = f.mint();
+        f.clock.advance(java.time.Duration.ofSeconds(300));
+        assertEquals(FailureReason.EXPIRED, noSkew.validate(token).failure().orElseThrow());
+        assertTrue(f.validator.validate(token).isValid(), "the default 30 s skew still accepts it");
+    }
+}
