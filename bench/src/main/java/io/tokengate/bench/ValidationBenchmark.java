@@ -1,0 +1,135 @@
+package io.tokengate.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.tokengate.core.keys.KeyGenerator;
+import io.tokengate.core.keys.KeyRing;
+import io.tokengate.core.keys.KeySet;
+import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.keys.SigningKey;
+import io.tokengate.core.revocation.InMemoryRevocationRegistry;
+import io.tokengate.core.token.AccessTokenIssuer;
+import io.tokengate.core.token.AccessTokenRequest;
+import io.tokengate.core.validation.AccessTokenValidator;
+import io.tokengate.core.validation.ValidationResult;
+
+/**
+ * Access-token validation per algorithm, beside the raw JCA {@code Signature.verify} of the same signatures
+ * with the same key: the physical floor. "unique" cycles through 1024 different tokens, "reused" validates one
+ * token again and again. Report: TokenGate ops/s divided by raw JCA ops/s, per algorithm and token mode.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class ValidationBenchmark {
+    private static final int TOKENS = 1024;
+
+    @Param({"RS256", "PS256", "ES256", "EdDSA"})
+    public String algorithm;
+
+    private AccessTokenValidator validator;
+    private String[] tokens;
+    private byte[][] signingInputs;
+    private byte[][] signatures;
+    private SigningKey key;
+    private Signature jca;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws GeneralSecurityException {
+        SigningAlgorithm alg = SigningAlgorithm.parse(algorithm);
+        key = KeyGenerator.generate(alg);
+        Clock clock = Clock.systemUTC();
+        KeyRing ring = new KeyRing(KeySet.of(key), clock, Duration.ofHours(2));
+        AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(ring).issuer("https://auth.example.test")
+                .audience("https://api.example.test").lifetime(Duration.ofHours(1)).build();
+        validator = AccessTokenValidator.builder().keyRing(ring).issuer("https://auth.example.test")
+                .audience("https://api.example.test")
+                .revocationRegistry(new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30))).build();
+        tokens = new String[TOKENS];
+        signingInputs = new byte[TOKENS][];
+        signatures = new byte[TOKENS][];
+        for (int i = 0; i < TOKENS; i++) {
+            tokens[i] = issuer.issue(AccessTokenRequest.builder("user-" + i, "demo-client")
+                    .scopes(List.of("read", "write")).groups(List.of("user")).build()).value();
+            int dot = tokens[i].lastIndexOf('.');
+            signingInputs[i] = tokens[i].substring(0, dot).getBytes(StandardCharsets.US_ASCII);
+            signatures[i] = Base64.getUrlDecoder().decode(tokens[i].substring(dot + 1));
+        }
+        jca = jcaFor(alg);
+        if (!tokenGateUnique().isValid() || !rawJcaUnique()) {
+            throw new IllegalStateException("benchmark set-up produced tokens that do not verify");
+        }
+    }
+
+    private static Signature jcaFor(SigningAlgorithm alg) throws GeneralSecurityException {
+        switch (alg) {
+            case RS256:
+                return Signature.getInstance("SHA256withRSA");
+            case PS256:
+                Signature pss = Signature.getInstance("RSASSA-PSS");
+                pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+                return pss;
+            case ES256:
+                return Signature.getInstance("SHA256withECDSAinP1363Format");
+            default:
+                return Signature.getInstance("Ed25519");
+        }
+    }
+
+    private int nextIndex() {
+        int i = next;
+        next = (i + 1) & (TOKENS - 1);
+        return i;
+    }
+
+    @Benchmark
+    public ValidationResult tokenGateUnique() {
+        return validator.validate(tokens[nextIndex()]);
+    }
+
+    @Benchmark
+    public ValidationResult tokenGateReused() {
+        return validator.validate(tokens[0]);
+    }
+
+    @Benchmark
+    public boolean rawJcaUnique() throws GeneralSecurityException {
+        int i = nextIndex();
+        jca.initVerify(key.publicKey());
+        jca.update(signingInputs[i]);
+        return jca.verify(signatures[i]);
+    }
+
+    @Benchmark
+    public boolean rawJcaReused() throws GeneralSecurityException {
+        jca.initVerify(key.publicKey());
+        jca.update(signingInputs[0]);
+        return jca.verify(signatures[0]);
+    }
+}
