@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -14,7 +13,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A key set that TokenGate generates on first start and keeps in a directory, so a restart keeps every
+ * A key set that TokenGate generates on first start and keeps in a directory of its own, so a restart keeps every
  * issued token valid. The directory is created owner-only ({@code rwx------}) and the key file
  * {@value #FILE_NAME} (a JWK Set with private parts and {@code tokengate_status} members) owner-only
  * ({@code rw-------}). Rotation and retirement through the returned {@link KeyRing} are written back,
@@ -45,6 +44,7 @@ public final class DevelopmentKeySet {
         Path file = directory.resolve(FILE_NAME);
         KeySet initial;
         if (Files.exists(file)) {
+            tightenExisting(directory, file);
             initial = KeySources.jwkSet(file, null, null, algorithm == SigningAlgorithm.PS256 ? SigningAlgorithm.PS256 : SigningAlgorithm.RS256);
         } else {
             initial = KeySet.of(KeyGenerator.generate(algorithm));
@@ -93,16 +93,48 @@ public final class DevelopmentKeySet {
         }
     }
 
+    /** A key file found on disk is made owner-only again, whoever loosened it. */
+    private static void tightenExisting(Path directory, Path file) {
+        try {
+            if (posix(file)) {
+                if (!Files.getPosixFilePermissions(file).equals(OWNER_FILE)) {
+                    System.getLogger(DevelopmentKeySet.class.getName()).log(System.Logger.Level.WARNING,
+                            "TG-0201 the key file {0} was readable by others; it is owner-only again. Treat its keys as exposed: rotate them.",
+                            file);
+                    Files.setPosixFilePermissions(file, OWNER_FILE);
+                }
+                Files.setPosixFilePermissions(directory, OWNER_DIR);
+            }
+        } catch (IOException e) {
+            throw new KeySetException("cannot make " + file + " owner-only: " + e.getMessage(), e);
+        }
+    }
+
     private static void write(Path directory, KeySet set) {
+        Path tmp = null;
         try {
             createOwnerOnlyDirectory(directory);
-            Path tmp = directory.resolve(FILE_NAME + ".tmp");
-            Files.deleteIfExists(tmp);
-            createOwnerOnlyFile(tmp);
-            Files.writeString(tmp, KeySetJson.writeWithPrivateKeys(set), StandardCharsets.UTF_8);
+            // a unique temporary file: two servers sharing the directory never write into each other's
+            tmp = posix(directory)
+                    ? Files.createTempFile(directory, FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_FILE))
+                    : Files.createTempFile(directory, FILE_NAME, ".tmp");
+            byte[] bytes = KeySetJson.writeWithPrivateKeys(set).getBytes(StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true); // on disk before the rename makes it the key file
+            }
             Files.move(tmp, directory.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
         } catch (IOException e) {
             throw new KeySetException("cannot write the key set to " + directory + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort; the file is owner-only
+                }
+            }
         }
     }
 
@@ -129,16 +161,6 @@ public final class DevelopmentKeySet {
             }
         } else {
             Files.createDirectories(directory);
-        }
-    }
-
-    private static void createOwnerOnlyFile(Path file) throws IOException {
-        if (posix(file)) {
-            FileAttribute<Set<PosixFilePermission>> attr = PosixFilePermissions.asFileAttribute(OWNER_FILE);
-            Files.createFile(file, attr);
-            Files.setPosixFilePermissions(file, OWNER_FILE); // a umask cannot widen what we set
-        } else {
-            Files.createFile(file);
         }
     }
 

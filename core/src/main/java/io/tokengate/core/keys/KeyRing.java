@@ -65,11 +65,19 @@ public final class KeyRing {
         return swap(current.get().rotate(now, now.plus(previousKeyRetention)));
     }
 
-    /** Removes a key now; tokens it signed fail from now on. Retiring the active key promotes the next key. */
+    /**
+     * Removes a key now; tokens it signed fail from now on. Retiring the active key promotes the next key.
+     * The change takes effect in memory first, so a failure to persist it (thrown afterwards) never leaves a
+     * compromised key verifying.
+     */
     public synchronized KeySet retire(String kid) {
-        return swap(current.get().retire(kid));
+        KeySet next = current.get().retire(kid);
+        current.set(next);
+        onChange.accept(next);
+        return next;
     }
 
+    /** Persists first, then publishes: a planned change that cannot be persisted does not happen. */
     private KeySet swap(KeySet next) {
         onChange.accept(next);
         current.set(next);

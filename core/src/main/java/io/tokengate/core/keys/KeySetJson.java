@@ -86,6 +86,9 @@ final class KeySetJson {
                 }
                 active = key;
             } else if ("next".equals(status)) {
+                if (next != null) {
+                    throw new KeySetException("the JWK set has two next keys");
+                }
                 next = key;
             } else if ("previous".equals(status)) {
                 Object until = params.get(VERIFY_UNTIL);
@@ -95,6 +98,9 @@ final class KeySetJson {
             } else {
                 throw new KeySetException("key #" + index + " has an unknown " + STATUS + " '" + status + "'");
             }
+        }
+        if ((active != null && activeKid != null) || (next != null && nextKid != null)) {
+            throw new KeySetException("the JWK set marks its keys with " + STATUS + "; do not also name the active or next kid");
         }
         for (Object[] u : unassigned) {
             SigningKey key = (SigningKey) u[1];

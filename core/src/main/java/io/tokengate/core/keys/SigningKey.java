@@ -36,7 +36,28 @@ public final class SigningKey {
      */
     public static SigningKey of(SigningAlgorithm algorithm, PublicKey publicKey, PrivateKey privateKey) {
         Objects.requireNonNull(privateKey, "privateKey");
-        return create(algorithm, publicKey, privateKey);
+        SigningKey key = create(algorithm, publicKey, privateKey);
+        key.checkPair();
+        return key;
+    }
+
+    /** Signs and verifies a probe, so a private key paired with another key's public part fails at load, not per request. */
+    private void checkPair() {
+        try {
+            org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+            jws.setPayload("tokengate key pair check");
+            jws.setAlgorithmHeaderValue(algorithm.jwsName());
+            jws.setKey(privateKey);
+            String compact = jws.getCompactSerialization();
+            org.jose4j.jws.JsonWebSignature check = new org.jose4j.jws.JsonWebSignature();
+            check.setCompactSerialization(compact);
+            check.setKey(publicKey);
+            if (!check.verifySignature()) {
+                throw new KeySetException("the private key does not belong to the public key " + kid);
+            }
+        } catch (JoseException e) {
+            throw new KeySetException("key " + kid + " cannot sign with " + algorithm.jwsName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A key that can only verify, for a previous key whose private part is gone. */

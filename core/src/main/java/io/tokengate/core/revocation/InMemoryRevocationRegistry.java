@@ -31,7 +31,8 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
 
     /**
      * @param clock                time source
-     * @param longestTokenLifetime the longest access-token lifetime: how long a not-before entry matters
+     * @param longestTokenLifetime the longest access-token lifetime the validator accepts
+     *                             ({@code AccessTokenValidator.Builder.maxTokenLifetime}): how long a not-before entry matters
      * @param clockSkew            the validator's allowed clock skew, added to every entry's life
      */
     public InMemoryRevocationRegistry(Clock clock, Duration longestTokenLifetime, Duration clockSkew) {
@@ -40,6 +41,15 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.purgeInterval = Duration.ofSeconds(30);
         this.nextPurge = clock.instant().plus(purgeInterval);
+    }
+
+    @Override
+    public void checkRetention(Duration maxTokenLifetime, Duration skew) {
+        if (maxTokenLifetime.compareTo(longestTokenLifetime) > 0 || skew.compareTo(clockSkew) > 0) {
+            throw new IllegalArgumentException("the revocation registry keeps entries for tokens of up to " + longestTokenLifetime
+                    + " with " + clockSkew + " skew, but the validator accepts tokens of up to " + maxTokenLifetime + " with "
+                    + skew + " skew: revoked tokens would be accepted again; build the registry with the validator's values");
+        }
     }
 
     @Override

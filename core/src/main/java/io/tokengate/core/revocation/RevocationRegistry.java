@@ -36,6 +36,17 @@ public interface RevocationRegistry {
      */
     boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt);
 
+    /**
+     * Called once by the validator at build time: the registry must keep every entry as long as a token it
+     * concerns can still be accepted, i.e. for tokens living up to {@code maxTokenLifetime} with
+     * {@code clockSkew} tolerance. A registry that would forget entries sooner throws here, so a
+     * mismatched configuration fails at start-up instead of letting revoked tokens back in.
+     *
+     * @throws IllegalArgumentException if this registry's retention is too short
+     */
+    default void checkRetention(java.time.Duration maxTokenLifetime, java.time.Duration clockSkew) {
+    }
+
     /** A registry that revokes nothing, for resource servers that deliberately rely on expiry alone. */
     static RevocationRegistry none() {
         return NoRevocation.INSTANCE;

@@ -34,18 +34,22 @@ import io.tokengate.core.token.AccessTokenIssuer;
  * {@link ValidationResult}; it never throws for a bad token. Built once, immutable, thread-safe: a jose4j
  * {@link JwtConsumer} built once underneath.
  *
- * <p>Order of checks: length (before any parsing), compact-JWS shape (three base64url parts; JWE and anything
- * else are refused before decoding), header (the key by {@code kid} from the in-memory {@link KeyRing} only,
+ * <p>Order of checks: length (before any parsing), compact-JWS shape (three canonical base64url parts; JWE and
+ * anything else are refused before decoding), header and payload JSON parsing (jose4j parses both before the
+ * signature; the length limit bounds that work, and its parser is not recursive), header (the key by {@code kid} from the in-memory {@link KeyRing} only,
  * the algorithm must be that key's, and no {@code jku jwk x5u x5c crit b64 zip cty}), signature, {@code typ}
  * ({@code at+jwt}, also {@code JWT} while the migration switch is on), claims ({@code iss} exact, {@code aud}
  * contains an accepted audience, {@code exp sub client_id iat jti} present, {@code exp nbf iat} against the
- * injected clock with the skew), then revocation ({@code jti} denylist, subject and family not-before).
+ * injected clock with the skew, and {@code exp - iat} within the longest accepted lifetime), then revocation ({@code jti} denylist, subject and family not-before).
  */
 public final class AccessTokenValidator {
     /** Default maximum length of a token, checked before any parsing. */
     public static final int DEFAULT_MAX_TOKEN_LENGTH = 8 * 1024;
     /** Default allowed clock skew for {@code exp}, {@code nbf} and {@code iat}. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** Default longest accepted lifetime ({@code exp - iat}) of an access token. */
+    public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
+    private static final System.Logger LOG = System.getLogger(AccessTokenValidator.class.getName());
 
     private static final int BASE = 9000;
 
@@ -65,6 +69,7 @@ public final class AccessTokenValidator {
         }
         this.revocation = Objects.requireNonNull(b.revocation,
                 "revocationRegistry is required (RevocationRegistry.none() validates without revocation checks)");
+        revocation.checkRetention(b.maxTokenLifetime, b.clockSkew);
         this.clock = b.clock != null ? b.clock : keyRing.clock();
         this.maxTokenLength = b.maxTokenLength;
         this.groupsClaim = b.groupsClaim;
@@ -76,6 +81,7 @@ public final class AccessTokenValidator {
         Set<String> types = b.acceptJwtType ? Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE, "JWT")
                 : Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE);
         long skew = b.clockSkew.getSeconds();
+        long maxLifetime = b.maxTokenLifetime.getSeconds();
         Set<String> audiences = Set.copyOf(b.audiences);
         String issuer = b.issuer;
         Clock checkClock = this.clock;
@@ -91,7 +97,7 @@ public final class AccessTokenValidator {
                 .registerValidator((ErrorCodeValidator) ctx -> required(ctx.getJwtClaims()))
                 .registerValidator((ErrorCodeValidator) ctx -> issuer(ctx.getJwtClaims(), issuer))
                 .registerValidator((ErrorCodeValidator) ctx -> audience(ctx.getJwtClaims(), audiences))
-                .registerValidator((ErrorCodeValidator) ctx -> times(ctx.getJwtClaims(), checkClock, skew))
+                .registerValidator((ErrorCodeValidator) ctx -> times(ctx.getJwtClaims(), checkClock, skew, maxLifetime))
                 .build();
     }
 
@@ -120,25 +126,40 @@ public final class AccessTokenValidator {
             // jose4j may throw unchecked exceptions on hostile input; a bad token is never an error of ours
             return new ValidationResult.Invalid(FailureReason.MALFORMED);
         }
+        AccessTokenPrincipal principal;
         try {
-            AccessTokenPrincipal principal = toPrincipal(context.getJwtClaims());
-            if (revocation.isRevoked(principal.jti(), principal.subject(), principal.familyId().orElse(null), principal.issuedAt())) {
-                return new ValidationResult.Invalid(FailureReason.REVOKED);
-            }
-            return new ValidationResult.Valid(principal);
+            principal = toPrincipal(context.getJwtClaims());
         } catch (MalformedClaimException | RuntimeException e) {
             return new ValidationResult.Invalid(FailureReason.MALFORMED);
         }
+        boolean revoked;
+        try {
+            revoked = revocation.isRevoked(principal.jti(), principal.subject(), principal.familyId().orElse(null), principal.issuedAt());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "TG-0101 the revocation registry failed; refusing the token: {0}", e.toString());
+            return new ValidationResult.Invalid(FailureReason.REVOCATION_UNAVAILABLE);
+        }
+        return revoked ? new ValidationResult.Invalid(FailureReason.REVOKED) : new ValidationResult.Valid(principal);
     }
 
-    /** Three non-empty-header base64url parts (no padding, no whitespace); four dots is a JWE. */
+    /**
+     * Three base64url parts in canonical form (no padding, no whitespace, unused trailing bits zero, so one token
+     * has exactly one spelling); four dots is a JWE.
+     */
     private static FailureReason checkShape(String token) {
         int dots = 0;
-        for (int i = 0, n = token.length(); i < n; i++) {
-            char c = token.charAt(i);
+        int segmentStart = 0;
+        for (int i = 0, n = token.length(); i <= n; i++) {
+            char c = i == n ? '.' : token.charAt(i);
             if (c == '.') {
-                dots++;
-            } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                if (i < n) {
+                    dots++;
+                }
+                if (!canonicalEnd(token, segmentStart, i)) {
+                    return FailureReason.MALFORMED;
+                }
+                segmentStart = i + 1;
+            } else if (sextet(c) < 0) {
                 return FailureReason.MALFORMED;
             }
         }
@@ -152,6 +173,38 @@ public final class AccessTokenValidator {
             return FailureReason.BAD_SIGNATURE; // signature stripped or empty
         }
         return null;
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    /** A base64url segment of length 4k+1 is impossible; 4k+2 and 4k+3 must end in a character whose unused bits are zero. */
+    private static boolean canonicalEnd(String token, int start, int end) {
+        int length = end - start;
+        if (length == 0) {
+            return true;
+        }
+        int last = sextet(token.charAt(end - 1));
+        switch (length & 3) {
+            case 1:
+                return false;
+            case 2:
+                return (last & 0x0F) == 0;
+            case 3:
+                return (last & 0x03) == 0;
+            default:
+                return true;
+        }
     }
 
     private static FailureReason reasonOf(InvalidJwtException e) {
@@ -207,7 +260,7 @@ public final class AccessTokenValidator {
     }
 
     private static boolean isBlank(String s) {
-        return s == null || s.isEmpty();
+        return s == null || s.isBlank();
     }
 
     private static ErrorCodeValidator.Error issuer(JwtClaims claims, String expected) throws MalformedClaimException {
@@ -226,8 +279,13 @@ public final class AccessTokenValidator {
         return fail(FailureReason.WRONG_AUDIENCE);
     }
 
-    private static ErrorCodeValidator.Error times(JwtClaims claims, Clock clock, long skew) throws MalformedClaimException {
+    private static ErrorCodeValidator.Error times(JwtClaims claims, Clock clock, long skew, long maxLifetime)
+            throws MalformedClaimException {
         long now = clock.instant().getEpochSecond();
+        if (claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue() > maxLifetime) {
+            // revocation entries live as long as the longest accepted token: a longer one would outlive them
+            return fail(FailureReason.LIFETIME_TOO_LONG);
+        }
         if (now - skew >= claims.getExpirationTime().getValue()) {
             return fail(FailureReason.EXPIRED);
         }
@@ -256,7 +314,25 @@ public final class AccessTokenValidator {
                 Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
                 Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
                 authTime instanceof Number ? Instant.ofEpochSecond(((Number) authTime).longValue()) : null,
-                Collections.unmodifiableMap(claims.getClaimsMap()));
+                deepUnmodifiable(claims.getClaimsMap()));
+    }
+
+    /** Claims as read-only all the way down, so no caller can change what another sees. */
+    @SuppressWarnings("unchecked")
+    private static <T> T deepUnmodifiable(T value) {
+        if (value instanceof Map) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>();
+            ((Map<String, Object>) value).forEach((k, v) -> copy.put(k, deepUnmodifiable(v)));
+            return (T) Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List) {
+            List<Object> copy = new java.util.ArrayList<>(((List<Object>) value).size());
+            for (Object o : (List<Object>) value) {
+                copy.add(deepUnmodifiable(o));
+            }
+            return (T) Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 
     public static final class Builder {
@@ -266,6 +342,7 @@ public final class AccessTokenValidator {
         private RevocationRegistry revocation;
         private Clock clock;
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private Duration maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME;
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
         private boolean acceptJwtType;
         private String groupsClaim = AccessTokenIssuer.DEFAULT_GROUPS_CLAIM;
@@ -308,6 +385,18 @@ public final class AccessTokenValidator {
                 throw new IllegalArgumentException("clock skew must not be negative");
             }
             this.clockSkew = value;
+            return this;
+        }
+
+        /**
+         * Longest accepted lifetime ({@code exp - iat}) of a token (default 1 hour); longer tokens are refused.
+         * The revocation registry must keep its entries at least this long.
+         */
+        public Builder maxTokenLifetime(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("maxTokenLifetime must be positive");
+            }
+            this.maxTokenLifetime = value;
             return this;
         }
 

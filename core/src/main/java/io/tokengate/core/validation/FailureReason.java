@@ -20,7 +20,10 @@ public enum FailureReason {
     ISSUED_IN_FUTURE("The access token was issued in the future"),
     WRONG_ISSUER("The access token has the wrong issuer"),
     WRONG_AUDIENCE("The access token is not meant for this resource"),
-    REVOKED("The access token was revoked");
+    LIFETIME_TOO_LONG("The access token's lifetime exceeds what this resource accepts"),
+    REVOKED("The access token was revoked"),
+    /** The revocation registry could not answer; the token is refused rather than accepted unchecked. */
+    REVOCATION_UNAVAILABLE("Revocation could not be checked; try again later");
 
     private final String description;
 

@@ -39,7 +39,7 @@ class DevelopmentKeySetTest {
 
     private AccessTokenValidator validator(KeyRing ring) {
         return AccessTokenValidator.builder().keyRing(ring).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE)
-                .revocationRegistry(new InMemoryRevocationRegistry(clock, Duration.ofMinutes(6), Duration.ofSeconds(30))).build();
+                .revocationRegistry(new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30))).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -70,6 +70,28 @@ class DevelopmentKeySetTest {
         Path dir = Files.createDirectory(tmp.resolve("open"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         open(dir, SigningAlgorithm.ES256);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
+    void loosenedKeyFileIsMadeOwnerOnlyAgainOnLoad() throws Exception {
+        Path dir = tmp.resolve("k");
+        DevelopmentKeySet set = open(dir, SigningAlgorithm.ES256);
+        Files.setPosixFilePermissions(set.file(), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        open(dir, SigningAlgorithm.ES256);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(set.file())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
+    void noTemporaryFilesAreLeftBehind() throws Exception {
+        Path dir = tmp.resolve("k");
+        DevelopmentKeySet set = open(dir, SigningAlgorithm.ES256);
+        set.rotate();
+        set.rotate();
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(DevelopmentKeySet.FILE_NAME), files.map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     @Test

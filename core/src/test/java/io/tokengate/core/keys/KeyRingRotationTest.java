@@ -112,6 +112,29 @@ class KeyRingRotationTest {
     }
 
     @Test
+    void retirementTakesEffectEvenWhenPersistingItFails() {
+        Fixture f = Fixture.rs256();
+        SigningKey compromised = TestKeys.fresh(SigningAlgorithm.ES256);
+        KeyRing ring = new KeyRing(KeySet.of(f.key, null, List.of(new KeySet.PreviousKey(compromised, null))), f.clock,
+                Duration.ofMinutes(6), set -> {
+                    throw new KeySetException("disk full");
+                });
+        assertThrows(KeySetException.class, () -> ring.retire(compromised.kid()));
+        assertTrue(ring.current().verificationKey(compromised.kid(), f.clock.instant()).isEmpty(), "fails closed");
+        assertThrows(KeySetException.class, () -> ring.stageNext(TestKeys.shared(SigningAlgorithm.EdDSA)));
+        assertTrue(ring.current().next().isEmpty(), "a planned change that cannot be persisted does not happen");
+    }
+
+    @Test
+    void privateKeyOfAnotherPairIsRefusedAtLoad() {
+        SigningKey a = TestKeys.shared(SigningAlgorithm.RS256);
+        SigningKey b = TestKeys.fresh(SigningAlgorithm.RS256);
+        KeySetException e = assertThrows(KeySetException.class,
+                () -> SigningKey.of(SigningAlgorithm.RS256, a.publicKey(), b.privateKey().orElseThrow()));
+        assertTrue(e.getMessage().contains("does not belong"), e.getMessage());
+    }
+
+    @Test
     void retiringTheActiveKeyWithoutANextKeyIsRefused() {
         Fixture f = Fixture.rs256();
         KeySetException e = assertThrows(KeySetException.class, () -> f.keyRing.retire(f.key.kid()));

@@ -37,7 +37,7 @@ class KeySourcesTest {
                 .issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE).build();
         AccessTokenValidator validator = AccessTokenValidator.builder().keyRing(new KeyRing(verifier, clock, Duration.ofMinutes(6)))
                 .issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE)
-                .revocationRegistry(new InMemoryRevocationRegistry(clock, Duration.ofMinutes(6), Duration.ofSeconds(30))).build();
+                .revocationRegistry(new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30))).build();
         String token = issuer.issue(AccessTokenRequest.builder("alice", "demo-client").build()).value();
         assertTrue(validator.validate(token).isValid(), "token from one load refused by the other");
     }
@@ -229,6 +229,23 @@ class KeySourcesTest {
             KeySet set = KeySources.jwkSet(file, null, null, SigningAlgorithm.RS256);
             assertEquals(b.kid(), set.active().kid());
             assertEquals(1, set.previous().size());
+        }
+
+        @Test
+        void conflictingRolesAreRefused() throws Exception {
+            SigningKey a = TestKeys.shared(SigningAlgorithm.RS256);
+            SigningKey b = TestKeys.shared(SigningAlgorithm.ES256);
+            SigningKey c = TestKeys.shared(SigningAlgorithm.EdDSA);
+            String withStatus = "{\"keys\":[" + privateJwk(a, "a").replace("{", "{\"tokengate_status\":\"active\",") + ","
+                    + privateJwk(b, "b").replace("{", "{\"tokengate_status\":\"next\",") + ","
+                    + privateJwk(c, "c").replace("{", "{\"tokengate_status\":\"next\",") + "]}";
+            Path twoNext = Files.writeString(dir.resolve("two-next.json"), withStatus);
+            assertTrue(assertThrows(KeySetException.class, () -> KeySources.jwkSet(twoNext, null, null, SigningAlgorithm.RS256))
+                    .getMessage().contains("two next keys"));
+            String statusAndConfig = "{\"keys\":[" + privateJwk(a, "a").replace("{", "{\"tokengate_status\":\"active\",") + ","
+                    + privateJwk(b, "b") + "]}";
+            Path both = Files.writeString(dir.resolve("both.json"), statusAndConfig);
+            assertThrows(KeySetException.class, () -> KeySources.jwkSet(both, "b", null, SigningAlgorithm.RS256));
         }
 
         @Test

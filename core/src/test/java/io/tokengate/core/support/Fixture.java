@@ -32,7 +32,7 @@ public final class Fixture {
     public Fixture(SigningKey key, boolean acceptJwtType) {
         this.key = key;
         this.keyRing = new KeyRing(KeySet.of(key), clock, Duration.ofMinutes(6));
-        this.revocation = new InMemoryRevocationRegistry(clock, Duration.ofMinutes(6), Duration.ofSeconds(30));
+        this.revocation = new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30));
         this.issuer = AccessTokenIssuer.builder().keyRing(keyRing).issuer(ISSUER).audience(AUDIENCE).build();
         this.validator = AccessTokenValidator.builder().keyRing(keyRing).issuer(ISSUER).audience(AUDIENCE)
                 .revocationRegistry(revocation).acceptJwtType(acceptJwtType).build();

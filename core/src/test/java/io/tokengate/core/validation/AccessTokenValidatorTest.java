@@ -60,6 +60,66 @@ class AccessTokenValidatorTest {
     }
 
     @Test
+    void claimsAreReadOnlyAllTheWayDown() {
+        Fixture f = Fixture.rs256();
+        AccessTokenPrincipal p = f.validator.validate(f.mint()).principal().orElseThrow();
+        @SuppressWarnings("unchecked")
+        List<Object> groups = (List<Object>) p.claims().get("groups");
+        assertThrows(UnsupportedOperationException.class, () -> groups.add("admin"));
+        assertThrows(UnsupportedOperationException.class, () -> p.groups().add("admin"));
+    }
+
+    @Test
+    void blankSubjectOrJtiIsRefused() {
+        Fixture f = Fixture.rs256();
+        assertEquals(FailureReason.MISSING_CLAIM, f.validator.validate(f.forgeSigned(f.forge().claim("sub", " "))).failure().orElseThrow());
+        assertEquals(FailureReason.MISSING_CLAIM, f.validator.validate(f.forgeSigned(f.forge().claim("jti", " "))).failure().orElseThrow());
+    }
+
+    @Test
+    void registryThatFailsRefusesTheTokenInsteadOfSkippingTheCheck() {
+        Fixture f = Fixture.rs256();
+        RevocationRegistry broken = new RevocationRegistry() {
+            public void revokeAccessToken(String jti, Instant expiresAt) { }
+            public void revokeSubject(String subject, Instant notBefore) { }
+            public void revokeFamily(String familyId, Instant notBefore) { }
+            public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
+                throw new IllegalStateException("cache cluster unreachable");
+            }
+        };
+        AccessTokenValidator v = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE)
+                .revocationRegistry(broken).build();
+        assertEquals(FailureReason.REVOCATION_UNAVAILABLE, v.validate(f.mint()).failure().orElseThrow());
+    }
+
+    @Test
+    void registryThatForgetsSoonerThanTokensLiveIsRefusedAtBuild() {
+        Fixture f = Fixture.rs256();
+        var shortMemory = new io.tokengate.core.revocation.InMemoryRevocationRegistry(f.clock, java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofSeconds(30));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccessTokenValidator.builder()
+                .keyRing(f.keyRing).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE).revocationRegistry(shortMemory).build());
+        assertTrue(e.getMessage().contains("revoked tokens would be accepted again"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).revocationRegistry(f.revocation).clockSkew(java.time.Duration.ofMinutes(2)).build());
+        AccessTokenValidator matching = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER)
+                .audience(Fixture.AUDIENCE).revocationRegistry(shortMemory).maxTokenLifetime(java.time.Duration.ofMinutes(5)).build();
+        assertTrue(matching.validate(f.mint()).isValid());
+    }
+
+    @Test
+    void logoutEverywhereHoldsForTheWholeLifetimeOfTheLongestAcceptedToken() {
+        Fixture f = Fixture.rs256();
+        String hourLong = f.issuer.issue(f.request().lifetime(java.time.Duration.ofHours(1)).build()).value();
+        f.revocation.revokeSubject("alice", f.clock.instant());
+        for (int minutes = 0; minutes < 60; minutes += 7) {
+            f.revocation.purgeExpired();
+            assertEquals(FailureReason.REVOKED, f.validator.validate(hourLong).failure().orElseThrow(), "after " + minutes + " min");
+            f.clock.advance(java.time.Duration.ofMinutes(7));
+        }
+    }
+
+    @Test
     void missingSubjectClientIdJtiOrIatIsRefused() {
         Fixture f = Fixture.rs256();
         for (String claim : List.of("sub", "client_id", "jti", "iat")) {

@@ -308,6 +308,12 @@ class AttackCatalogueTest {
         }
 
         @Test
+        void lifetimeLongerThanTheValidatorAcceptsIsRefused() {
+            refused(rs.validator.validate(rs.forgeSigned(rs.forge().claim("exp", now() + 3601))), FailureReason.LIFETIME_TOO_LONG);
+            assertTrue(rs.validator.validate(rs.forgeSigned(rs.forge().claim("exp", now() + 3600))).isValid());
+        }
+
+        @Test
         void nonNumericExpIsRefused() {
             assertFalse(rs.validator.validate(rs.forgeSigned(rs.forge().claim("exp", "tomorrow"))).isValid());
         }
@@ -473,18 +479,39 @@ class AttackCatalogueTest {
 
         @Test
         void deeplyNestedJsonHeaderIsRefusedWithoutStackOverflow() {
-            String nested = "[".repeat(5000) + "]".repeat(5000);
+            String nested = "[".repeat(2000) + "]".repeat(2000);
             String token = rs.forge().rawHeader("{\"alg\":\"RS256\",\"kid\":\"" + rs.key.kid() + "\",\"x\":" + nested + "}")
                     .withSignature(new byte[256]);
-            ValidationResult result = rs.validator.validate(token);
-            assertFalse(result.isValid());
+            assertTrue(token.length() < AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH, "must reach the JSON parser");
+            refused(rs.validator.validate(token), FailureReason.BAD_SIGNATURE);
         }
 
         @Test
         void deeplyNestedJsonClaimsAreRefusedWithoutStackOverflow() {
-            String nested = "{\"a\":".repeat(1500) + "1" + "}".repeat(1500);
+            String nested = "{\"a\":".repeat(400) + "[".repeat(1000) + "]".repeat(1000) + "}".repeat(400);
             String token = rs.forge().rawPayload(nested).withSignature(new byte[256]);
-            assertFalse(rs.validator.validate(token).isValid());
+            assertTrue(token.length() < AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH, "must reach the JSON parser");
+            refused(rs.validator.validate(token), FailureReason.BAD_SIGNATURE);
+        }
+
+        @Test
+        void deeplyNestedJsonInAValidlySignedTokenNeverThrows() {
+            String token = rs.forgeSigned(rs.forge().rawPayload("{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}"));
+            assertTrue(token.length() < AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH);
+            assertFalse(rs.validator.validate(token).isValid(), "no claims: refused, not thrown");
+        }
+
+        @Test
+        void nonCanonicalBase64UrlWithUnusedBitsSetIsRefused() {
+            String good = rs.forgeSigned(rs.forge());
+            String sig = good.substring(good.lastIndexOf('.') + 1);
+            assertEquals(2, sig.length() % 4, "an RS256 signature (256 bytes) leaves 4 unused bits in its last character");
+            char last = sig.charAt(sig.length() - 1);
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            char sibling = alphabet.charAt(alphabet.indexOf(last) | 1); // same decoded bytes, an unused bit set
+            String twin = good.substring(0, good.length() - 1) + sibling;
+            assertTrue(rs.validator.validate(good).isValid());
+            refused(rs.validator.validate(twin), FailureReason.MALFORMED);
         }
 
         @ParameterizedTest(name = "character \"{0}\" in the token")
