@@ -1,0 +1,203 @@
+package io.tokengate.core.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One registered client. Immutable; build with {@link #builder(String)}. The setting names in the
+ * registry files are those of the builder methods: {@code type}, {@code secret-sha256}, {@code grants},
+ * {@code scopes}, {@code access-token-lifetime}, {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime},
+ * {@code retry-window}, {@code cookie-mode}.
+ */
+public final class ClientRegistration {
+    public static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_REFRESH_IDLE_TIMEOUT = Duration.ofDays(14);
+    public static final Duration DEFAULT_REFRESH_ABSOLUTE_LIFETIME = Duration.ofDays(30);
+    public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofSeconds(10);
+
+    private final String clientId;
+    private final ClientType type;
+    private final String secretSha256;
+    private final Set<GrantType> grants;
+    private final Set<String> scopes;
+    private final Duration accessTokenLifetime;
+    private final Duration refreshIdleTimeout;
+    private final Duration refreshAbsoluteLifetime;
+    private final Duration retryWindow;
+    private final boolean cookieMode;
+
+    private ClientRegistration(Builder b) {
+        if (b.clientId == null || b.clientId.isBlank()) {
+            throw new IllegalArgumentException("client_id is required");
+        }
+        this.clientId = b.clientId;
+        this.type = b.type;
+        this.secretSha256 = b.secretSha256;
+        this.grants = Set.copyOf(b.grants);
+        this.scopes = Set.copyOf(b.scopes);
+        this.accessTokenLifetime = positive(b.accessTokenLifetime, "access-token-lifetime");
+        this.refreshIdleTimeout = positive(b.refreshIdleTimeout, "refresh-idle-timeout");
+        this.refreshAbsoluteLifetime = positive(b.refreshAbsoluteLifetime, "refresh-absolute-lifetime");
+        if (b.retryWindow == null || b.retryWindow.isNegative()) {
+            throw new IllegalArgumentException("client " + clientId + ": retry-window must be zero or positive");
+        }
+        this.retryWindow = b.retryWindow;
+        this.cookieMode = b.cookieMode;
+        if (type == ClientType.CONFIDENTIAL && (secretSha256 == null || secretSha256.isBlank())) {
+            throw new IllegalArgumentException("client " + clientId + ": a confidential client needs secret-sha256");
+        }
+        if (type == ClientType.PUBLIC && secretSha256 != null) {
+            throw new IllegalArgumentException("client " + clientId + ": a public client has no secret");
+        }
+        if (type == ClientType.PUBLIC && grants.contains(GrantType.CLIENT_CREDENTIALS)) {
+            throw new IllegalArgumentException("client " + clientId + ": client_credentials needs a confidential client");
+        }
+    }
+
+    private Duration positive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("client " + clientId + ": " + name + " must be positive");
+        }
+        return d;
+    }
+
+    public static Builder builder(String clientId) {
+        return new Builder(clientId);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public ClientType type() {
+        return type;
+    }
+
+    public boolean isConfidential() {
+        return type == ClientType.CONFIDENTIAL;
+    }
+
+    /** base64url SHA-256 of the secret; null for public clients. */
+    public String secretSha256() {
+        return secretSha256;
+    }
+
+    public Set<GrantType> grants() {
+        return grants;
+    }
+
+    public boolean allows(GrantType grant) {
+        return grants.contains(grant);
+    }
+
+    /** Scopes this client may be granted; a grant without {@code scope} gets all of them. */
+    public Set<String> scopes() {
+        return scopes;
+    }
+
+    public Duration accessTokenLifetime() {
+        return accessTokenLifetime;
+    }
+
+    public Duration refreshIdleTimeout() {
+        return refreshIdleTimeout;
+    }
+
+    public Duration refreshAbsoluteLifetime() {
+        return refreshAbsoluteLifetime;
+    }
+
+    /** How long a rotated token, retried, gets the same successor back; zero disables. */
+    public Duration retryWindow() {
+        return retryWindow;
+    }
+
+    /** Browser client whose refresh token travels in an httpOnly cookie, never in the JSON body. */
+    public boolean cookieMode() {
+        return cookieMode;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientRegistration[" + clientId + ", " + type + ", grants=" + grants + "]";
+    }
+
+    public static final class Builder {
+        private final String clientId;
+        private ClientType type = ClientType.CONFIDENTIAL;
+        private String secretSha256;
+        private Set<GrantType> grants = Set.of(GrantType.REFRESH_TOKEN);
+        private Set<String> scopes = Set.of();
+        private Duration accessTokenLifetime = DEFAULT_ACCESS_TOKEN_LIFETIME;
+        private Duration refreshIdleTimeout = DEFAULT_REFRESH_IDLE_TIMEOUT;
+        private Duration refreshAbsoluteLifetime = DEFAULT_REFRESH_ABSOLUTE_LIFETIME;
+        private Duration retryWindow = DEFAULT_RETRY_WINDOW;
+        private boolean cookieMode;
+
+        private Builder(String clientId) {
+            this.clientId = clientId;
+        }
+
+        public Builder type(ClientType value) {
+            this.type = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The digest of the secret ({@link ClientSecrets#digest}). */
+        public Builder secretSha256(String value) {
+            this.secretSha256 = value;
+            return this;
+        }
+
+        /** Convenience for tests and tools: stores the digest of {@code secret}. */
+        public Builder secret(String secret) {
+            this.secretSha256 = ClientSecrets.digest(secret);
+            return this;
+        }
+
+        public Builder grants(GrantType... values) {
+            this.grants = Set.of(values);
+            return this;
+        }
+
+        public Builder grants(Set<GrantType> values) {
+            this.grants = Set.copyOf(values);
+            return this;
+        }
+
+        public Builder scopes(Set<String> values) {
+            this.scopes = Set.copyOf(values);
+            return this;
+        }
+
+        public Builder accessTokenLifetime(Duration value) {
+            this.accessTokenLifetime = value;
+            return this;
+        }
+
+        public Builder refreshIdleTimeout(Duration value) {
+            this.refreshIdleTimeout = value;
+            return this;
+        }
+
+        public Builder refreshAbsoluteLifetime(Duration value) {
+            this.refreshAbsoluteLifetime = value;
+            return this;
+        }
+
+        public Builder retryWindow(Duration value) {
+            this.retryWindow = value;
+            return this;
+        }
+
+        public Builder cookieMode(boolean value) {
+            this.cookieMode = value;
+            return this;
+        }
+
+        public ClientRegistration build() {
+            return new ClientRegistration(this);
+        }
+    }
+}

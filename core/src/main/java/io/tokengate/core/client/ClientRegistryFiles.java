@@ -1,0 +1,187 @@
+package io.tokengate.core.client;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Loads a {@link ClientRegistry} from a properties file ({@code client.<client-id>.<setting>=value}) or a JSON
+ * file ({@code {"clients":[{"client-id":"...", "<setting>":...}]}}). Settings: {@code type}
+ * ({@code confidential} or {@code public}), {@code secret-sha256}, {@code grants} and {@code scopes}
+ * (space-separated in properties, arrays or space-separated strings in JSON), {@code access-token-lifetime},
+ * {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime}, {@code retry-window} (ISO-8601 such as
+ * {@code PT5M} or whole seconds), {@code cookie-mode} ({@code true}/{@code false}). Errors name the file, the
+ * client and the setting.
+ */
+public final class ClientRegistryFiles {
+    private static final Set<String> SETTINGS = Set.of("type", "secret-sha256", "grants", "scopes", "access-token-lifetime",
+            "refresh-idle-timeout", "refresh-absolute-lifetime", "retry-window", "cookie-mode");
+
+    private ClientRegistryFiles() {
+    }
+
+    /** Loads a {@code .json} file as JSON and anything else as properties. */
+    public static ClientRegistry load(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? loadJson(file) : loadProperties(file);
+    }
+
+    public static ClientRegistry loadProperties(Path file) {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("client registry " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("client registry " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, Map<String, Object>> byClient = new LinkedHashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (!key.startsWith("client.")) {
+                throw new IllegalArgumentException("client registry " + file + ": unknown key " + key + " (keys are client.<id>.<setting>)");
+            }
+            int dot = key.lastIndexOf('.');
+            if (dot <= "client.".length()) {
+                throw new IllegalArgumentException("client registry " + file + ": key " + key + " needs the form client.<id>.<setting>");
+            }
+            String id = key.substring("client.".length(), dot);
+            byClient.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(key.substring(dot + 1), props.getProperty(key).trim());
+        }
+        List<ClientRegistration> clients = new ArrayList<>();
+        byClient.forEach((id, settings) -> clients.add(build(file, id, settings)));
+        return ClientRegistry.of(clients);
+    }
+
+    public static ClientRegistry loadJson(Path file) {
+        Map<String, Object> root;
+        try {
+            root = JsonUtil.parseJson(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("client registry " + file + " does not exist");
+        } catch (IOException | JoseException | RuntimeException e) {
+            throw new IllegalArgumentException("client registry " + file + " is not valid JSON");
+        }
+        if (!(root.get("clients") instanceof List)) {
+            throw new IllegalArgumentException("client registry " + file + " has no \"clients\" array");
+        }
+        List<ClientRegistration> clients = new ArrayList<>();
+        for (Object o : (List<?>) root.get("clients")) {
+            if (!(o instanceof Map)) {
+                throw new IllegalArgumentException("client registry " + file + ": every client is a JSON object");
+            }
+            Map<String, Object> settings = new LinkedHashMap<>();
+            ((Map<?, ?>) o).forEach((k, v) -> settings.put(String.valueOf(k), v));
+            Object id = settings.remove("client-id");
+            if (!(id instanceof String)) {
+                throw new IllegalArgumentException("client registry " + file + ": a client lacks \"client-id\"");
+            }
+            clients.add(build(file, (String) id, settings));
+        }
+        return ClientRegistry.of(clients);
+    }
+
+    private static ClientRegistration build(Path file, String id, Map<String, Object> settings) {
+        String where = "client registry " + file + ", client " + id + ": ";
+        for (String name : settings.keySet()) {
+            if (!SETTINGS.contains(name)) {
+                throw new IllegalArgumentException(where + "unknown setting " + name + " (known: " + new java.util.TreeSet<>(SETTINGS) + ")");
+            }
+        }
+        try {
+            ClientRegistration.Builder b = ClientRegistration.builder(id);
+            Object type = settings.get("type");
+            if (type != null) {
+                b.type(switch (String.valueOf(type).toLowerCase(Locale.ROOT)) {
+                    case "confidential" -> ClientType.CONFIDENTIAL;
+                    case "public" -> ClientType.PUBLIC;
+                    default -> throw new IllegalArgumentException("type must be confidential or public");
+                });
+            }
+            if (settings.containsKey("secret-sha256")) {
+                b.secretSha256(String.valueOf(settings.get("secret-sha256")));
+            }
+            if (settings.containsKey("grants")) {
+                Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
+                for (String g : words(settings.get("grants"))) {
+                    grants.add(GrantType.fromValue(g).orElseThrow(() ->
+                            new IllegalArgumentException("unknown grant " + g + " (use refresh_token, client_credentials, password)")));
+                }
+                b.grants(grants);
+            }
+            if (settings.containsKey("scopes")) {
+                b.scopes(words(settings.get("scopes")));
+            }
+            duration(settings, "access-token-lifetime", b::accessTokenLifetime);
+            duration(settings, "refresh-idle-timeout", b::refreshIdleTimeout);
+            duration(settings, "refresh-absolute-lifetime", b::refreshAbsoluteLifetime);
+            duration(settings, "retry-window", b::retryWindow);
+            Object cookie = settings.get("cookie-mode");
+            if (cookie != null) {
+                String c = String.valueOf(cookie);
+                if (!c.equals("true") && !c.equals("false")) {
+                    throw new IllegalArgumentException("cookie-mode must be true or false");
+                }
+                b.cookieMode(Boolean.parseBoolean(c));
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage().replace("client " + id + ": ", ""));
+        }
+    }
+
+    private static Set<String> words(Object value) {
+        Set<String> out = new LinkedHashSet<>();
+        if (value instanceof List) {
+            for (Object o : (List<?>) value) {
+                out.add(String.valueOf(o));
+            }
+        } else {
+            for (String w : String.valueOf(value).trim().split("[\\s,]+")) {
+                if (!w.isEmpty()) {
+                    out.add(w);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void duration(Map<String, Object> settings, String name, java.util.function.Consumer<Duration> setter) {
+        Object v = settings.get(name);
+        if (v != null) {
+            setter.accept(parseDuration(name, String.valueOf(v)));
+        }
+    }
+
+    /** ISO-8601 ({@code PT5M}, {@code P14D}) or whole seconds. */
+    public static Duration parseDuration(String name, String value) {
+        String v = value.trim();
+        try {
+            if (v.matches("\\d+")) {
+                return Duration.ofSeconds(Long.parseLong(v));
+            }
+            String upper = v.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("P") && upper.contains("D") && !upper.contains("T")) {
+                return Duration.ofDays(Long.parseLong(upper.substring(1, upper.indexOf('D'))));
+            }
+            return Duration.parse(upper);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(name + " '" + value + "' is not a duration (ISO-8601 such as PT5M or P14D, or seconds)");
+        }
+    }
+}

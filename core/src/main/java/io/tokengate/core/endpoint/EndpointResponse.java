@@ -1,0 +1,23 @@
+package io.tokengate.core.endpoint;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What an OAuth endpoint answers: status, headers and a JSON body (empty for RFC 7009 revocation). For a client
+ * in cookie mode, the refresh token is not in the body but in {@link #refreshTokenCookie()}, with its max age,
+ * for the HTTP layer to set as an httpOnly cookie.
+ */
+public record EndpointResponse(int status, Map<String, String> headers, String body, String refreshTokenCookie,
+                               Duration refreshTokenCookieMaxAge) {
+    public EndpointResponse {
+        headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** Never prints a token. */
+    @Override
+    public String toString() {
+        return "EndpointResponse[" + status + ", " + headers + "]";
+    }
+}

@@ -1,0 +1,555 @@
+package io.tokengate.core.endpoint;
+
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jose4j.json.JsonUtil;
+
+import io.tokengate.core.client.ClientRegistration;
+import io.tokengate.core.client.ClientRegistry;
+import io.tokengate.core.client.ClientSecrets;
+import io.tokengate.core.client.CredentialVerifier;
+import io.tokengate.core.client.GrantType;
+import io.tokengate.core.event.TokenEvent;
+import io.tokengate.core.event.TokenEventListener;
+import io.tokengate.core.refresh.RefreshTokenFamily;
+import io.tokengate.core.refresh.RefreshTokenRecord;
+import io.tokengate.core.refresh.RefreshTokenService;
+import io.tokengate.core.refresh.StoreUnavailableException;
+import io.tokengate.core.refresh.TokenPair;
+import io.tokengate.core.refresh.TokenState;
+import io.tokengate.core.token.AccessTokenIssuer;
+import io.tokengate.core.token.AccessTokenRequest;
+import io.tokengate.core.token.IssuedAccessToken;
+import io.tokengate.core.validation.AccessTokenPrincipal;
+import io.tokengate.core.validation.AccessTokenValidator;
+import io.tokengate.core.validation.ValidationResult;
+
+/**
+ * The OAuth endpoints without a web framework: the token endpoint (RFC 6749 §3.2, §4.3, §4.4, §6), revocation
+ * (RFC 7009) and introspection (RFC 7662). Form in, JSON out; the servlet filter and the EE extension only
+ * translate HTTP to {@link EndpointRequest} and {@link EndpointResponse} back. Every refusal is an RFC 6749
+ * §5.2 JSON error with its status; every response carries {@code Cache-Control: no-store}. Thread-safe.
+ */
+public final class TokenEndpoint {
+    private static final System.Logger LOG = System.getLogger(TokenEndpoint.class.getName());
+    /** The grant name events use for the container-login hand-off. */
+    public static final String CONTAINER_LOGIN = "container_login";
+
+    private final ClientRegistry clients;
+    private final RefreshTokenService refreshTokens;
+    private final AccessTokenIssuer accessTokens;
+    private final AccessTokenValidator validator;
+    private final CredentialVerifier credentials;
+    private final TokenEventListener events;
+    private final String realm;
+    private final Clock clock;
+
+    private TokenEndpoint(Builder b) {
+        this.clients = Objects.requireNonNull(b.clients, "clients");
+        this.refreshTokens = Objects.requireNonNull(b.refreshTokens, "refreshTokens");
+        this.accessTokens = Objects.requireNonNull(b.accessTokens, "accessTokens");
+        this.validator = Objects.requireNonNull(b.validator, "validator");
+        this.credentials = b.credentials;
+        this.events = b.events == null ? TokenEventListener.NONE : b.events;
+        this.realm = b.realm;
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ token endpoint
+
+    /** {@code POST /token}: the refresh_token, client_credentials and password grants. */
+    public EndpointResponse token(EndpointRequest request) {
+        return handle(request, true, () -> {
+            Map<String, String> p = params(request);
+            String grantName = p.get("grant_type");
+            if (grantName == null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required");
+            }
+            Optional<GrantType> grant = GrantType.fromValue(grantName);
+            if (grant.isEmpty()) {
+                throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "The grant type is not supported");
+            }
+            ClientRegistration client = authenticate(request, p, true);
+            if (!client.allows(grant.get())) {
+                throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
+            }
+            switch (grant.get()) {
+                case REFRESH_TOKEN:
+                    return refresh(request, p, client);
+                case CLIENT_CREDENTIALS:
+                    return clientCredentials(p, client, request.remoteAddress());
+                default:
+                    return password(request, p, client);
+            }
+        });
+    }
+
+    private EndpointResponse refresh(EndpointRequest request, Map<String, String> p, ClientRegistration client) {
+        String token = p.get("refresh_token");
+        if (token == null && client.cookieMode()) {
+            token = request.refreshTokenCookie();
+        }
+        if (token == null) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "refresh_token is required");
+        }
+        Set<String> scopes = scopes(p.get("scope"));
+        return tokenResponse(client, refreshTokens.refresh(client, token, scopes, request.remoteAddress()));
+    }
+
+    private EndpointResponse clientCredentials(Map<String, String> p, ClientRegistration client, String remoteAddress) {
+        Set<String> scopes = granted(client, scopes(p.get("scope")));
+        IssuedAccessToken at = accessTokens.issue(AccessTokenRequest.builder(client.clientId(), client.clientId())
+                .scopes(scopes).lifetime(client.accessTokenLifetime()).build());
+        emit(new TokenEvent.Issued(clock.instant(), GrantType.CLIENT_CREDENTIALS.value(), client.clientId(), client.clientId(), null,
+                remoteAddress));
+        return tokenResponse(client, new TokenPair(at, null, null, scopes, null));
+    }
+
+    private EndpointResponse password(EndpointRequest request, Map<String, String> p, ClientRegistration client) {
+        if (credentials == null) {
+            throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "The password grant is not configured");
+        }
+        String username = p.get("username");
+        String password = p.get("password");
+        if (username == null || password == null) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "username and password are required");
+        }
+        Set<String> scopes = granted(client, scopes(p.get("scope")));
+        CredentialVerifier.AuthenticatedUser user;
+        try {
+            user = credentials.verify(username, password).orElseThrow(() ->
+                    new OAuthException(OAuthError.INVALID_GRANT, "The username or password is incorrect"));
+        } catch (OAuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "TG-1101 the identity store failed during a password grant: {0}", e.toString());
+            throw new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "The identity store is unavailable; try again later");
+        }
+        TokenPair pair = refreshTokens.issue(new RefreshTokenService.Grant(client, GrantType.PASSWORD.value(), user.subject(),
+                user.groups(), scopes, clock.instant(), request.header("User-Agent"), request.remoteAddress()));
+        return tokenResponse(client, pair);
+    }
+
+    /**
+     * The container-login hand-off: issues the first token pair to a user the host server has already
+     * authenticated (FORM, BASIC, OIDC, ...). The caller is responsible for that authentication.
+     *
+     * @param clientId the registered client the tokens are for
+     * @param scope    the requested scope (space-separated), or null for all the client's scopes
+     */
+    public EndpointResponse issueForAuthenticatedUser(String clientId, String subject, Set<String> groups, String scope,
+                                                      Instant authTime, String userAgent, String remoteAddress) {
+        EndpointRequest none = EndpointRequest.builder("POST").build();
+        return handle(none, false, () -> {
+            ClientRegistration client = clients.find(clientId)
+                    .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, "Unknown client"));
+            Set<String> scopes = granted(client, scopes(scope));
+            TokenPair pair = refreshTokens.issue(new RefreshTokenService.Grant(client, CONTAINER_LOGIN, subject, groups, scopes,
+                    authTime, userAgent, remoteAddress));
+            return tokenResponse(client, pair);
+        });
+    }
+
+    private EndpointResponse tokenResponse(ClientRegistration client, TokenPair pair) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", pair.accessToken().value());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", pair.accessToken().expiresInSeconds());
+        String cookie = null;
+        Duration cookieMaxAge = null;
+        if (pair.refreshToken() != null) {
+            long refreshExpiresIn = Math.max(0, pair.refreshTokenExpiresAt().getEpochSecond() - clock.instant().getEpochSecond());
+            if (client.cookieMode()) {
+                cookie = pair.refreshToken();
+                cookieMaxAge = Duration.ofSeconds(refreshExpiresIn);
+            } else {
+                body.put("refresh_token", pair.refreshToken());
+            }
+            body.put("refresh_token_expires_in", refreshExpiresIn);
+        }
+        if (!pair.scopes().isEmpty()) {
+            body.put("scope", String.join(" ", pair.scopes()));
+        }
+        return new EndpointResponse(200, jsonHeaders(), JsonUtil.toJson(body), cookie, cookieMaxAge);
+    }
+
+    // ------------------------------------------------------------------ revocation and introspection
+
+    /** {@code POST /revoke} (RFC 7009): 200 for unknown tokens; a client may revoke only its own tokens. */
+    public EndpointResponse revoke(EndpointRequest request) {
+        return handle(request, true, () -> {
+            Map<String, String> p = params(request);
+            ClientRegistration client = authenticate(request, p, true);
+            String token = p.get("token");
+            if (token == null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "token is required");
+            }
+            boolean accessFirst = "access_token".equals(p.get("token_type_hint"));
+            boolean done = accessFirst ? revokeAccess(client, token) || revokeRefresh(client, token)
+                    : revokeRefresh(client, token) || revokeAccess(client, token);
+            LOG.log(Level.DEBUG, "revocation by {0}: {1}", client.clientId(), done ? "revoked" : "unknown token");
+            return new EndpointResponse(200, Map.of("Cache-Control", "no-store", "Pragma", "no-cache"), "", null, null);
+        });
+    }
+
+    private boolean revokeRefresh(ClientRegistration client, String token) {
+        Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+        if (family.isEmpty()) {
+            return false;
+        }
+        if (!family.get().clientId().equals(client.clientId())) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The token was issued to another client");
+        }
+        refreshTokens.revokeFamily(family.get().familyId(), client.clientId());
+        return true;
+    }
+
+    private boolean revokeAccess(ClientRegistration client, String token) {
+        ValidationResult result = validator.validate(token);
+        if (!(result instanceof ValidationResult.Valid valid)) {
+            return false;
+        }
+        AccessTokenPrincipal at = valid.token();
+        if (!at.clientId().equals(client.clientId())) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The token was issued to another client");
+        }
+        refreshTokens.revokeAccessToken(at.jti(), at.expiresAt(), client.clientId());
+        return true;
+    }
+
+    /** {@code POST /introspect} (RFC 7662): confidential clients only; a client sees only its own tokens. */
+    public EndpointResponse introspect(EndpointRequest request) {
+        return handle(request, true, () -> {
+            Map<String, String> p = params(request);
+            ClientRegistration client = authenticate(request, p, false);
+            String token = p.get("token");
+            if (token == null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "token is required");
+            }
+            Map<String, Object> body = introspectRefresh(client, token);
+            if (body == null) {
+                body = introspectAccess(client, token);
+            }
+            return new EndpointResponse(200, jsonHeaders(), JsonUtil.toJson(body), null, null);
+        });
+    }
+
+    private Map<String, Object> introspectRefresh(ClientRegistration client, String token) {
+        Optional<RefreshTokenRecord> record = refreshTokens.find(token);
+        if (record.isEmpty()) {
+            return null;
+        }
+        Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (family.isEmpty() || !family.get().clientId().equals(client.clientId()) || record.get().state() != TokenState.ACTIVE
+                || !family.get().usableAt(clock.instant())) {
+            body.put("active", false);
+            return body;
+        }
+        RefreshTokenFamily f = family.get();
+        body.put("active", true);
+        body.put("token_type", "refresh_token");
+        body.put("client_id", f.clientId());
+        body.put("sub", f.subject());
+        if (!f.scopes().isEmpty()) {
+            body.put("scope", String.join(" ", f.scopes()));
+        }
+        body.put("iat", record.get().issuedAt().getEpochSecond());
+        body.put("exp", f.expiresAt().getEpochSecond());
+        body.put("sid", f.familyId());
+        return body;
+    }
+
+    private Map<String, Object> introspectAccess(ClientRegistration client, String token) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        ValidationResult result = validator.validate(token);
+        if (!(result instanceof ValidationResult.Valid valid) || !valid.token().clientId().equals(client.clientId())) {
+            body.put("active", false);
+            return body;
+        }
+        AccessTokenPrincipal at = valid.token();
+        body.put("active", true);
+        body.put("token_type", "Bearer");
+        body.put("client_id", at.clientId());
+        body.put("sub", at.subject());
+        if (!at.scopes().isEmpty()) {
+            body.put("scope", String.join(" ", at.scopes()));
+        }
+        body.put("iss", at.claims().get("iss"));
+        body.put("aud", at.claims().get("aud"));
+        body.put("iat", at.issuedAt().getEpochSecond());
+        body.put("exp", at.expiresAt().getEpochSecond());
+        body.put("jti", at.jti());
+        at.familyId().ifPresent(sid -> body.put("sid", sid));
+        return body;
+    }
+
+    // ------------------------------------------------------------------ request handling
+
+    private interface Action {
+        EndpointResponse run();
+    }
+
+    private EndpointResponse handle(EndpointRequest request, boolean checkHttp, Action action) {
+        try {
+            if (checkHttp) {
+                checkHttp(request);
+            }
+            return action.run();
+        } catch (OAuthException e) {
+            return error(e.error(), e.description());
+        } catch (MethodNotAllowed e) {
+            EndpointResponse r = error(OAuthError.INVALID_REQUEST, "The endpoint accepts POST only");
+            Map<String, String> headers = new LinkedHashMap<>(r.headers());
+            headers.put("Allow", "POST");
+            return new EndpointResponse(405, headers, r.body(), null, null);
+        } catch (StoreUnavailableException e) {
+            LOG.log(Level.ERROR, "TG-1102 the refresh-token store is unavailable: {0}", String.valueOf(e.getCause()));
+            return error(OAuthError.TEMPORARILY_UNAVAILABLE, "The token service is temporarily unavailable; try again later");
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "TG-1103 unexpected failure at the token endpoint", e);
+            return error(OAuthError.SERVER_ERROR, "The request could not be completed");
+        }
+    }
+
+    private static void checkHttp(EndpointRequest request) {
+        if (!"POST".equals(request.method())) {
+            throw new MethodNotAllowed();
+        }
+        String type = request.header("Content-Type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!"application/x-www-form-urlencoded".equals(mediaType)) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "The request must be application/x-www-form-urlencoded");
+        }
+    }
+
+    /** Signals a non-POST request: 405 with an invalid_request body. */
+    private static final class MethodNotAllowed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MethodNotAllowed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The form as single values: a repeated parameter is invalid_request (RFC 6749 §3.2), an empty value is absent (§3.1). */
+    private static Map<String, String> params(EndpointRequest request) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : request.form().entrySet()) {
+            if (e.getValue().size() > 1) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "The parameter " + safeName(e.getKey()) + " is repeated");
+            }
+            if (!e.getValue().isEmpty() && !e.getValue().get(0).isEmpty()) {
+                out.put(e.getKey(), e.getValue().get(0));
+            }
+        }
+        return out;
+    }
+
+    private static String safeName(String name) {
+        return name.matches("[A-Za-z0-9_\\-]{1,40}") ? name : "(unnamed)";
+    }
+
+    /** RFC 6749 §2.3.1: HTTP Basic or client_secret in the body (never both); public clients send only client_id. */
+    private ClientRegistration authenticate(EndpointRequest request, Map<String, String> p, boolean allowPublic) {
+        List<String> authorization = request.headerValues("Authorization");
+        if (authorization.size() > 1) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "Only one Authorization header is allowed");
+        }
+        String id = p.get("client_id");
+        String secret = p.get("client_secret");
+        if (!authorization.isEmpty()) {
+            String header = authorization.get(0).trim();
+            if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication must use HTTP Basic or the request body");
+            }
+            if (secret != null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "Use one client authentication method, not two");
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are malformed");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 1) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are malformed");
+            }
+            String basicId = formDecode(decoded.substring(0, colon));
+            if (id != null && !id.equals(basicId)) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "client_id does not match the authenticated client");
+            }
+            id = basicId;
+            secret = formDecode(decoded.substring(colon + 1));
+        }
+        if (id == null) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication is required");
+        }
+        ClientRegistration client = clients.find(id).orElse(null);
+        if (client == null) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed");
+        }
+        if (client.isConfidential()) {
+            if (secret == null || !ClientSecrets.matches(secret, client.secretSha256())) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed");
+            }
+        } else {
+            if (secret != null && !secret.isEmpty()) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "A public client has no secret");
+            }
+            if (!allowPublic) {
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "This endpoint needs a confidential client");
+            }
+        }
+        return client;
+    }
+
+    private static String formDecode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are malformed");
+        }
+    }
+
+    /** The {@code scope} parameter as a set (RFC 6749 §3.3), or null when absent. */
+    private static Set<String> scopes(String scope) {
+        if (scope == null) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : scope.split(" ")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x21 || c == 0x22 || c == 0x5C || c > 0x7E) {
+                    throw new OAuthException(OAuthError.INVALID_SCOPE, "The scope contains a character RFC 6749 §3.3 does not allow");
+                }
+            }
+            out.add(s);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** The scopes a new grant gets: the request's, which must be allowed to the client, or all the client's. */
+    private static Set<String> granted(ClientRegistration client, Set<String> requested) {
+        if (requested == null) {
+            return client.scopes();
+        }
+        if (!client.scopes().containsAll(requested)) {
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
+        }
+        return requested;
+    }
+
+    private EndpointResponse error(OAuthError error, String description) {
+        Map<String, String> headers = jsonHeaders();
+        if (error == OAuthError.INVALID_CLIENT) {
+            headers.put("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.code());
+        body.put("error_description", description);
+        return new EndpointResponse(error.httpStatus(), headers, JsonUtil.toJson(body), null, null);
+    }
+
+    private static Map<String, String> jsonHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json;charset=UTF-8");
+        h.put("Cache-Control", "no-store");
+        h.put("Pragma", "no-cache");
+        return h;
+    }
+
+    private void emit(TokenEvent event) {
+        try {
+            events.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "TG-1002 a token event listener failed on " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static final class Builder {
+        private ClientRegistry clients;
+        private RefreshTokenService refreshTokens;
+        private AccessTokenIssuer accessTokens;
+        private AccessTokenValidator validator;
+        private CredentialVerifier credentials;
+        private TokenEventListener events;
+        private String realm = "tokengate";
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder clients(ClientRegistry value) {
+            this.clients = value;
+            return this;
+        }
+
+        public Builder refreshTokens(RefreshTokenService value) {
+            this.refreshTokens = value;
+            return this;
+        }
+
+        public Builder accessTokens(AccessTokenIssuer value) {
+            this.accessTokens = value;
+            return this;
+        }
+
+        public Builder validator(AccessTokenValidator value) {
+            this.validator = value;
+            return this;
+        }
+
+        /** Enables the password grant (for the clients allowed it). */
+        public Builder credentialVerifier(CredentialVerifier value) {
+            this.credentials = value;
+            return this;
+        }
+
+        public Builder events(TokenEventListener value) {
+            this.events = value;
+            return this;
+        }
+
+        /** The realm of {@code WWW-Authenticate: Basic} on invalid_client (default {@code tokengate}). */
+        public Builder realm(String value) {
+            if (value == null || value.contains("\"") || value.contains("\\")) {
+                throw new IllegalArgumentException("realm must not contain quotes or backslashes");
+            }
+            this.realm = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public TokenEndpoint build() {
+            return new TokenEndpoint(this);
+        }
+    }
+}

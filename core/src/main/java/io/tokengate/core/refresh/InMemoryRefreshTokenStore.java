@@ -1,0 +1,137 @@
+package io.tokengate.core.refresh;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A refresh-token store in the memory of one JVM, for tests and demos: everything is lost on restart and it is
+ * not shared between servers. Writes are serialized by one lock, which makes {@link #rotate} a compare-and-set;
+ * reads take no lock.
+ */
+public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
+    private final Map<String, RefreshTokenFamily> families = new ConcurrentHashMap<>();
+    private final Map<String, RefreshTokenRecord> tokens = new ConcurrentHashMap<>();
+    /** familyId → hashes of its tokens, for revocation and cleanup; guarded by {@code this}. */
+    private final Map<String, List<String>> tokensOfFamily = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+        if (families.containsKey(family.familyId()) || tokens.containsKey(firstToken.tokenHash())) {
+            throw new IllegalStateException("family or token already stored");
+        }
+        families.put(family.familyId(), family);
+        tokens.put(firstToken.tokenHash(), firstToken);
+        List<String> list = new ArrayList<>();
+        list.add(firstToken.tokenHash());
+        tokensOfFamily.put(family.familyId(), list);
+    }
+
+    @Override
+    public Optional<RefreshTokenRecord> findToken(String tokenHash) {
+        return Optional.ofNullable(tokens.get(tokenHash));
+    }
+
+    @Override
+    public Optional<RefreshTokenFamily> findFamily(String familyId) {
+        return Optional.ofNullable(families.get(familyId));
+    }
+
+    @Override
+    public synchronized RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
+        RefreshTokenRecord presented = tokens.get(presentedHash);
+        if (presented == null) {
+            return RotationResult.NOT_FOUND;
+        }
+        RefreshTokenFamily family = families.get(presented.familyId());
+        if (presented.state() != TokenState.ACTIVE || family == null || family.state() != FamilyState.ACTIVE) {
+            return RotationResult.NOT_ACTIVE;
+        }
+        tokens.put(presentedHash, new RefreshTokenRecord(presentedHash, presented.secretId(), presented.familyId(),
+                TokenState.ROTATED, presented.issuedAt(), now, successor.tokenHash()));
+        tokens.put(successor.tokenHash(), successor);
+        tokensOfFamily.get(family.familyId()).add(successor.tokenHash());
+        families.put(family.familyId(), family.touched(now, newIdleExpiresAt));
+        return RotationResult.ROTATED;
+    }
+
+    @Override
+    public synchronized boolean revokeFamily(String familyId, Instant now, String reason) {
+        RefreshTokenFamily family = families.get(familyId);
+        if (family == null || family.state() != FamilyState.ACTIVE) {
+            return false;
+        }
+        families.put(familyId, family.revoked(now, reason));
+        for (String hash : tokensOfFamily.getOrDefault(familyId, List.of())) {
+            RefreshTokenRecord t = tokens.get(hash);
+            if (t != null && t.state() == TokenState.ACTIVE) {
+                tokens.put(hash, new RefreshTokenRecord(hash, t.secretId(), familyId, TokenState.REVOKED, t.issuedAt(), t.rotatedAt(),
+                        t.successorHash()));
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> revokeFamiliesOfSubject(String subject, Instant now, String reason) {
+        List<String> ids = new ArrayList<>();
+        for (RefreshTokenFamily f : List.copyOf(families.values())) {
+            if (f.subject().equals(subject) && revokeFamily(f.familyId(), now, reason)) {
+                ids.add(f.familyId());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public synchronized List<String> revokeFamiliesOfClient(String clientId, Instant now, String reason) {
+        List<String> ids = new ArrayList<>();
+        for (RefreshTokenFamily f : List.copyOf(families.values())) {
+            if (f.clientId().equals(clientId) && revokeFamily(f.familyId(), now, reason)) {
+                ids.add(f.familyId());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public List<RefreshTokenFamily> familiesOfSubject(String subject) {
+        List<RefreshTokenFamily> out = new ArrayList<>();
+        for (RefreshTokenFamily f : families.values()) {
+            if (f.subject().equals(subject)) {
+                out.add(f);
+            }
+        }
+        out.sort(Comparator.comparing(RefreshTokenFamily::createdAt).reversed());
+        return out;
+    }
+
+    @Override
+    public synchronized int deleteExpired(Instant now, Instant revokedBefore, int batchSize) {
+        int deleted = 0;
+        for (Iterator<RefreshTokenFamily> it = families.values().iterator(); it.hasNext() && deleted < batchSize; ) {
+            RefreshTokenFamily f = it.next();
+            boolean expired = !now.isBefore(f.expiresAt());
+            boolean longRevoked = f.state() == FamilyState.REVOKED && f.revokedAt() != null && f.revokedAt().isBefore(revokedBefore);
+            if (expired || longRevoked) {
+                it.remove();
+                for (String hash : tokensOfFamily.getOrDefault(f.familyId(), List.of())) {
+                    tokens.remove(hash);
+                }
+                tokensOfFamily.remove(f.familyId());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Number of token records held (for tests). */
+    public int tokenCount() {
+        return tokens.size();
+    }
+}

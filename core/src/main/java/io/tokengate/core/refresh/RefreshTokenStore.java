@@ -1,0 +1,54 @@
+package io.tokengate.core.refresh;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of refresh-token families and the keyed hashes of their tokens. Implementations: in memory
+ * ({@link InMemoryRefreshTokenStore}) and JPA (EE module); every implementation must pass the store contract
+ * suite ({@code RefreshTokenStoreContract} in the core test jar).
+ *
+ * <p>Every method is atomic: it either completes or changes nothing and throws
+ * {@link StoreUnavailableException}. {@link #rotate} is a compare-and-set: of N concurrent calls for one token,
+ * on one server or many, exactly one returns {@link RotationResult#ROTATED}.
+ */
+public interface RefreshTokenStore {
+
+    /** Stores a new family with its first token. */
+    void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken);
+
+    Optional<RefreshTokenRecord> findToken(String tokenHash);
+
+    Optional<RefreshTokenFamily> findFamily(String familyId);
+
+    /**
+     * Atomically: if the token {@code presentedHash} is {@link TokenState#ACTIVE} and its family is
+     * {@link FamilyState#ACTIVE}, mark it {@link TokenState#ROTATED} (rotated at {@code now}, successor
+     * {@code successor.tokenHash()}), store {@code successor}, and set the family's last use to {@code now} and
+     * its idle expiry to {@code newIdleExpiresAt}. Otherwise change nothing.
+     */
+    RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt);
+
+    /**
+     * Revokes a family and all its tokens.
+     *
+     * @return true if it was active (false if unknown or already revoked)
+     */
+    boolean revokeFamily(String familyId, Instant now, String reason);
+
+    /** Revokes every active family of a subject; returns their ids. */
+    List<String> revokeFamiliesOfSubject(String subject, Instant now, String reason);
+
+    /** Revokes every active family of a client; returns their ids. */
+    List<String> revokeFamiliesOfClient(String clientId, Instant now, String reason);
+
+    /** The families of a subject, newest first, for a device inventory (revoked ones included). */
+    List<RefreshTokenFamily> familiesOfSubject(String subject);
+
+    /**
+     * Deletes up to {@code batchSize} families (with their tokens) that can never refresh again: expired before
+     * {@code now}, or revoked before {@code revokedBefore}. Returns how many families were deleted.
+     */
+    int deleteExpired(Instant now, Instant revokedBefore, int batchSize);
+}

@@ -1,0 +1,93 @@
+package io.tokengate.core.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClientRegistryFilesTest {
+    @TempDir
+    Path dir;
+
+    private static final String DIGEST = ClientSecrets.digest("demo-secret");
+
+    @Test
+    void propertiesFileDefinesEverySetting() throws Exception {
+        Path file = Files.writeString(dir.resolve("clients.properties"), String.join("\n",
+                "client.demo-client.type=confidential",
+                "client.demo-client.secret-sha256=" + DIGEST,
+                "client.demo-client.grants=password refresh_token",
+                "client.demo-client.scopes=read write",
+                "client.demo-client.access-token-lifetime=PT10M",
+                "client.demo-client.refresh-idle-timeout=P7D",
+                "client.demo-client.refresh-absolute-lifetime=2592000",
+                "client.demo-client.retry-window=PT5S",
+                "client.demo-spa.type=public",
+                "client.demo-spa.cookie-mode=true",
+                ""));
+        ClientRegistry registry = ClientRegistryFiles.load(file);
+        ClientRegistration c = registry.find("demo-client").orElseThrow();
+        assertTrue(c.isConfidential());
+        assertTrue(ClientSecrets.matches("demo-secret", c.secretSha256()));
+        assertEquals(Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN), c.grants());
+        assertEquals(Set.of("read", "write"), c.scopes());
+        assertEquals(Duration.ofMinutes(10), c.accessTokenLifetime());
+        assertEquals(Duration.ofDays(7), c.refreshIdleTimeout());
+        assertEquals(Duration.ofDays(30), c.refreshAbsoluteLifetime());
+        assertEquals(Duration.ofSeconds(5), c.retryWindow());
+        ClientRegistration spa = registry.find("demo-spa").orElseThrow();
+        assertEquals(ClientType.PUBLIC, spa.type());
+        assertTrue(spa.cookieMode());
+        assertEquals(Set.of(GrantType.REFRESH_TOKEN), spa.grants(), "default grants");
+        assertEquals(ClientRegistration.DEFAULT_RETRY_WINDOW, spa.retryWindow());
+        assertTrue(registry.find("nobody").isEmpty());
+        assertTrue(registry.find(null).isEmpty());
+    }
+
+    @Test
+    void jsonFileUsesTheSameSettingNames() throws Exception {
+        Path file = Files.writeString(dir.resolve("clients.json"), "{\"clients\":[{\"client-id\":\"demo-client\",\"secret-sha256\":\""
+                + DIGEST + "\",\"grants\":[\"password\",\"refresh_token\"],\"scopes\":\"read write\",\"retry-window\":0,"
+                + "\"cookie-mode\":false}]}");
+        ClientRegistration c = ClientRegistryFiles.load(file).find("demo-client").orElseThrow();
+        assertEquals(Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN), c.grants());
+        assertEquals(Set.of("read", "write"), c.scopes());
+        assertEquals(Duration.ZERO, c.retryWindow());
+        assertFalse(c.cookieMode());
+    }
+
+    @Test
+    void mistakesNameTheFileTheClientAndTheSetting() throws Exception {
+        Path typo = Files.writeString(dir.resolve("a.properties"), "client.x.secret-sha256=" + DIGEST + "\nclient.x.grant=password\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(typo));
+        assertTrue(e.getMessage().contains("a.properties") && e.getMessage().contains("client x") && e.getMessage().contains("grant"),
+                e.getMessage());
+        Path badDuration = Files.writeString(dir.resolve("b.properties"), "client.x.secret-sha256=" + DIGEST + "\nclient.x.retry-window=soon\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(badDuration)).getMessage().contains("retry-window"));
+        Path noSecret = Files.writeString(dir.resolve("c.properties"), "client.x.type=confidential\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(noSecret)).getMessage().contains("secret-sha256"));
+        Path publicCc = Files.writeString(dir.resolve("d.properties"), "client.x.type=public\nclient.x.grants=client_credentials\n");
+        assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(publicCc));
+        Path unknownGrant = Files.writeString(dir.resolve("e.properties"), "client.x.secret-sha256=" + DIGEST + "\nclient.x.grants=implicit\n");
+        assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(unknownGrant));
+        assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(dir.resolve("missing.properties")));
+    }
+
+    @Test
+    void secretsAreMachineGeneratedAndComparedByDigest() {
+        String secret = ClientSecrets.generate();
+        assertEquals(43, secret.length());
+        assertTrue(ClientSecrets.matches(secret, ClientSecrets.digest(secret)));
+        assertFalse(ClientSecrets.matches(secret + "x", ClientSecrets.digest(secret)));
+        assertFalse(ClientSecrets.matches(secret, "not base64 !!"));
+        assertFalse(ClientSecrets.matches(null, ClientSecrets.digest(secret)));
+    }
+}

@@ -1,0 +1,382 @@
+package io.tokengate.core.refresh;
+
+import static io.tokengate.core.support.EndpointFixture.json;
+import static io.tokengate.core.support.EndpointFixture.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.event.TokenEvent;
+import io.tokengate.core.support.EndpointFixture;
+import io.tokengate.core.validation.FailureReason;
+
+class RefreshTokenLifecycleTest {
+    private final EndpointFixture f = new EndpointFixture();
+
+    private static String rt(Map<String, Object> response) {
+        return (String) response.get("refresh_token");
+    }
+
+    private static String at(Map<String, Object> response) {
+        return (String) response.get("access_token");
+    }
+
+    private static String error(EndpointResponse r) {
+        return (String) json(r).get("error");
+    }
+
+    @Test
+    void wholeLifecycleLoginRefreshRotateRevoke() {
+        Map<String, Object> login = f.login();
+        assertEquals("Bearer", login.get("token_type"));
+        assertEquals(300L, login.get("expires_in"));
+        assertEquals(14L * 24 * 3600, login.get("refresh_token_expires_in"));
+        assertTrue(f.validator.validate(at(login)).isValid());
+        String sid = f.validator.validate(at(login)).principal().orElseThrow().familyId().orElseThrow();
+
+        f.clock.advance(Duration.ofMinutes(4));
+        EndpointResponse refreshed = f.refresh(rt(login));
+        assertEquals(200, refreshed.status());
+        Map<String, Object> second = json(refreshed);
+        assertNotEquals(rt(login), rt(second), "rotated");
+        assertEquals(sid, f.validator.validate(at(second)).principal().orElseThrow().familyId().orElseThrow(), "same family");
+
+        f.clock.advance(Duration.ofMinutes(4));
+        Map<String, Object> third = json(f.refresh(rt(second)));
+        assertTrue(f.validator.validate(at(third)).isValid());
+        assertEquals(1, f.events(TokenEvent.Issued.class).size());
+        assertEquals(2, f.events(TokenEvent.Refreshed.class).size());
+
+        f.service.revokeFamily(sid, "admin");
+        assertEquals("invalid_grant", error(f.refresh(rt(third))));
+        assertEquals(FailureReason.REVOKED, f.validator.validate(at(third)).failure().orElseThrow(), "live access token cut");
+    }
+
+    @Test
+    void storeHoldsOnlyKeyedHashesNeverTheTokens() {
+        Map<String, Object> login = f.login();
+        String token = rt(login);
+        assertEquals(43, token.length(), "256 bits in base64url");
+        assertTrue(f.service.find(token).isPresent());
+        RefreshTokenRecord record = f.service.find(token).orElseThrow();
+        assertNotEquals(token, record.tokenHash());
+        assertEquals(f.hasher.hash(token), record.tokenHash());
+        assertEquals("s1", record.secretId());
+        Map<String, Object> second = json(f.refresh(token));
+        RefreshTokenRecord rotated = f.store.findToken(record.tokenHash()).orElseThrow();
+        assertNotEquals(rt(second), rotated.successorHash(), "the successor is linked by its hash only");
+        assertEquals(f.hasher.hash(rt(second)), rotated.successorHash());
+    }
+
+    @Test
+    void familyRecordsTheDeviceForTheInventory() {
+        f.login();
+        RefreshTokenFamily family = f.service.families("alice").get(0);
+        assertEquals("demo-client", family.clientId());
+        assertEquals("JUnit", family.userAgent());
+        assertEquals("127.0.0.1", family.remoteAddress());
+        assertEquals(Set.of("read", "write"), family.scopes());
+        assertEquals(Set.of("user"), family.groups());
+        assertEquals(f.clock.instant(), family.authTime());
+        assertEquals(f.clock.instant(), family.createdAt());
+    }
+
+    @Test
+    void anotherClientCannotUseTheToken() {
+        Map<String, Object> login = f.login();
+        EndpointResponse r = f.endpoint.token(post("other-client", "other-secret", "grant_type", "refresh_token", "refresh_token", rt(login)));
+        assertEquals(400, r.status());
+        assertEquals("invalid_grant", error(r));
+        assertEquals(200, f.refresh(rt(login)).status(), "the owner still can");
+    }
+
+    @Test
+    void unknownOrMalformedTokenIsInvalidGrant() {
+        assertEquals("invalid_grant", error(f.refresh("x".repeat(43))));
+        assertEquals("invalid_grant", error(f.refresh("short")));
+        assertEquals("invalid_grant", error(f.refresh("y".repeat(5000))));
+    }
+
+    @Nested
+    class Scopes {
+        @Test
+        void refreshMayNarrowTheScopeAndTheNextRefreshTokenKeepsTheFamilysScopes() {
+            Map<String, Object> login = f.login();
+            Map<String, Object> narrowed = json(f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token",
+                    "refresh_token", rt(login), "scope", "read")));
+            assertEquals("read", narrowed.get("scope"));
+            assertEquals(Set.of("read"), f.validator.validate(at(narrowed)).principal().orElseThrow().scopes());
+            Map<String, Object> again = json(f.refresh(rt(narrowed)));
+            assertEquals(Set.of("read", "write"), f.validator.validate(at(again)).principal().orElseThrow().scopes(),
+                    "omitting scope gives the family's scopes back");
+        }
+
+        @Test
+        void refreshCannotWidenTheScope() {
+            Map<String, Object> login = json(f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "password",
+                    "username", "alice", "password", "alice-password", "scope", "read")));
+            EndpointResponse wider = f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token",
+                    "refresh_token", rt(login), "scope", "read write"));
+            assertEquals(400, wider.status());
+            assertEquals("invalid_scope", error(wider));
+            assertEquals(200, f.refresh(rt(login)).status(), "the refused request consumed nothing");
+        }
+    }
+
+    @Nested
+    class Expiry {
+        private Map<String, Object> shortLogin() {
+            return f.login("short", "short-secret", "alice");
+        }
+
+        private EndpointResponse shortRefresh(String token) {
+            return f.endpoint.token(post("short", "short-secret", "grant_type", "refresh_token", "refresh_token", token));
+        }
+
+        @Test
+        void idleTimeoutIsExactAndSlidesWithEveryRefresh() {
+            Map<String, Object> login = shortLogin();
+            assertEquals(3600L, login.get("refresh_token_expires_in"));
+            f.clock.advance(Duration.ofMinutes(59).plusSeconds(59));
+            Map<String, Object> second = json(shortRefresh(rt(login)));
+            assertEquals(3600L, second.get("refresh_token_expires_in"), "slid by a full idle timeout");
+            f.clock.advance(Duration.ofHours(1));
+            assertEquals("invalid_grant", error(shortRefresh(rt(second))), "idle for exactly the timeout");
+        }
+
+        @Test
+        void idleTimeoutJustBeforeTheEdgeStillRefreshes() {
+            Map<String, Object> login = shortLogin();
+            f.clock.advance(Duration.ofHours(1).minusMillis(1));
+            assertEquals(200, shortRefresh(rt(login)).status());
+        }
+
+        @Test
+        void absoluteLifetimeCapsTheSlidingIdleTimeout() {
+            Map<String, Object> current = shortLogin();
+            for (int i = 0; i < 3; i++) { // active every 50 minutes: at 50, 100 and 150 min
+                f.clock.advance(Duration.ofMinutes(50));
+                EndpointResponse r = shortRefresh(rt(current));
+                assertEquals(200, r.status(), "refresh " + i);
+                current = json(r);
+            }
+            assertEquals(30L * 60, current.get("refresh_token_expires_in"), "at 150 min the idle expiry is capped at 180 min");
+            f.clock.advance(Duration.ofMinutes(50));
+            assertEquals("invalid_grant", error(shortRefresh(rt(current))), "an active session still ends at the absolute lifetime");
+        }
+
+        @Test
+        void absoluteLifetimeEdgeIsExact() {
+            Map<String, Object> current = shortLogin();
+            for (int i = 0; i < 3; i++) {
+                f.clock.advance(Duration.ofMinutes(59));
+                current = json(shortRefresh(rt(current)));
+            }
+            // 177 min in: the idle expiry (177 + 60) is capped at the absolute expiry, 180 min
+            assertEquals(3L * 60, ((Number) current.get("refresh_token_expires_in")).longValue());
+            f.clock.advance(Duration.ofMinutes(3).minusSeconds(1));
+            current = json(shortRefresh(rt(current)));
+            assertEquals(1L, current.get("refresh_token_expires_in"));
+            f.clock.advance(Duration.ofSeconds(1));
+            assertEquals("invalid_grant", error(shortRefresh(rt(current))), "at exactly the absolute expiry");
+        }
+    }
+
+    @Nested
+    class RetryWindow {
+        @Test
+        void retriedRefreshWithinTheWindowGetsTheSameSuccessorAndAFreshAccessToken() {
+            Map<String, Object> login = f.login();
+            Map<String, Object> lost = json(f.refresh(rt(login)));
+            f.clock.advance(Duration.ofSeconds(9));
+            Map<String, Object> retried = json(f.refresh(rt(login)));
+            assertEquals(rt(lost), rt(retried), "same successor: a lost response does not log the user out");
+            assertNotEquals(at(lost), at(retried));
+            assertTrue(f.validator.validate(at(retried)).isValid());
+            assertEquals(1, f.events(TokenEvent.Refreshed.class).stream().filter(TokenEvent.Refreshed::retry).count());
+            assertEquals(200, f.refresh(rt(retried)).status(), "and the successor works");
+        }
+
+        @Test
+        void retryAtTheEndOfTheWindowIsReuse() {
+            Map<String, Object> login = f.login();
+            f.refresh(rt(login));
+            f.clock.advance(Duration.ofSeconds(10));
+            assertEquals("invalid_grant", error(f.refresh(rt(login))));
+            assertEquals(1, f.events(TokenEvent.ReuseDetected.class).size());
+        }
+
+        @Test
+        void afterTheSuccessorIsUsedTheSameReplayIsReuse() {
+            Map<String, Object> login = f.login();
+            Map<String, Object> second = json(f.refresh(rt(login)));
+            Map<String, Object> third = json(f.refresh(rt(second)));
+            f.clock.advance(Duration.ofSeconds(1));
+            EndpointResponse replay = f.refresh(rt(login));
+            assertEquals("invalid_grant", error(replay));
+            assertEquals(1, f.events(TokenEvent.ReuseDetected.class).size());
+            assertEquals("invalid_grant", error(f.refresh(rt(third))), "the whole family is revoked");
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(third)).failure().orElseThrow());
+        }
+
+        @Test
+        void windowZeroMakesAnyReplayReuse() {
+            Map<String, Object> login = f.login("no-retry", "no-retry-secret", "alice");
+            EndpointResponse first = f.endpoint.token(post("no-retry", "no-retry-secret", "grant_type", "refresh_token", "refresh_token", rt(login)));
+            assertEquals(200, first.status());
+            EndpointResponse replay = f.endpoint.token(post("no-retry", "no-retry-secret", "grant_type", "refresh_token", "refresh_token", rt(login)));
+            assertEquals("invalid_grant", error(replay));
+            assertEquals(1, f.events(TokenEvent.ReuseDetected.class).size());
+        }
+    }
+
+    @Nested
+    class Reuse {
+        @Test
+        void reuseRevokesThatFamilyOnlyAndCutsItsAccessTokens() {
+            Map<String, Object> laptop = f.login();
+            Map<String, Object> phone = f.login();
+            Map<String, Object> laptop2 = json(f.refresh(rt(laptop)));
+            f.clock.advance(Duration.ofSeconds(11));
+            assertEquals("invalid_grant", error(f.refresh(rt(laptop)))); // a thief replays the old laptop token
+
+            TokenEvent.ReuseDetected event = f.events(TokenEvent.ReuseDetected.class).get(0);
+            assertEquals("alice", event.subject());
+            assertEquals("demo-client", event.clientId());
+            assertEquals("127.0.0.1", event.remoteAddress());
+            String laptopFamily = event.familyId();
+            assertEquals(FamilyState.REVOKED, f.store.findFamily(laptopFamily).orElseThrow().state());
+            assertEquals("reuse_detected", f.store.findFamily(laptopFamily).orElseThrow().revokedReason());
+
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(laptop2)).failure().orElseThrow(), "laptop access token cut");
+            assertTrue(f.validator.validate(at(phone)).isValid(), "the phone's access token lives");
+            assertEquals(200, f.refresh(rt(phone)).status(), "the phone's session lives");
+        }
+    }
+
+    @Nested
+    class Revocation {
+        @Test
+        void logoutEverywhereRevokesEveryFamilyOfTheUserAndTheirAccessTokens() {
+            Map<String, Object> a1 = f.login();
+            Map<String, Object> a2 = f.login("other-client", "other-secret", "alice");
+            Map<String, Object> bob = f.login("demo-client", "demo-secret", "bob");
+            List<String> ids = f.service.revokeSubject("alice", "alice");
+            assertEquals(2, ids.size());
+            assertEquals("invalid_grant", error(f.refresh(rt(a1))));
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(a1)).failure().orElseThrow());
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(a2)).failure().orElseThrow());
+            assertTrue(f.validator.validate(at(bob)).isValid());
+            assertEquals(200, f.refresh(rt(bob)).status());
+            TokenEvent.Revoked event = f.events(TokenEvent.Revoked.class).get(0);
+            assertEquals(TokenEvent.Target.SUBJECT, event.target());
+            assertEquals("alice", event.by());
+        }
+
+        @Test
+        void revokingAClientRevokesEveryFamilyOfThatClient() {
+            Map<String, Object> alice = f.login();
+            Map<String, Object> bob = f.login("demo-client", "demo-secret", "bob");
+            Map<String, Object> other = f.login("other-client", "other-secret", "alice");
+            assertEquals(2, f.service.revokeClient("demo-client", "admin").size());
+            assertEquals("invalid_grant", error(f.refresh(rt(alice))));
+            assertEquals("invalid_grant", error(f.refresh(rt(bob))));
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(bob)).failure().orElseThrow());
+            assertTrue(f.validator.validate(at(other)).isValid());
+        }
+
+        @Test
+        void revokingOneFamilyLeavesTheUsersOtherDevices() {
+            Map<String, Object> laptop = f.login();
+            Map<String, Object> phone = f.login();
+            String laptopFamily = f.validator.validate(at(laptop)).principal().orElseThrow().familyId().orElseThrow();
+            assertTrue(f.service.revokeFamily(laptopFamily, "alice"));
+            assertEquals("invalid_grant", error(f.refresh(rt(laptop))));
+            assertEquals(200, f.refresh(rt(phone)).status());
+        }
+    }
+
+    @Nested
+    class SecretRotation {
+        @Test
+        void tokensHashedUnderAnOlderSecretStillRefreshAfterTheSecretRotates() {
+            Map<String, Object> login = f.login();
+            // a restart with a new current secret, the old one kept for lookups
+            RefreshTokenHasher rotated = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s2"), List.of(f.secret));
+            RefreshTokenService service = new RefreshTokenService(f.store, rotated, f.issuer, f.revocation, null, f.clock);
+            assertEquals("s1", service.find(rt(login)).orElseThrow().secretId());
+            TokenPair pair = service.refresh(f.clients.find("demo-client").orElseThrow(), rt(login), null, "127.0.0.1");
+            assertEquals("s2", service.find(pair.refreshToken()).orElseThrow().secretId(), "new hashes use the new secret");
+            RefreshTokenHasher withoutOld = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s3"), List.of());
+            assertTrue(new RefreshTokenService(f.store, withoutOld, f.issuer, f.revocation, null, f.clock).find(pair.refreshToken()).isEmpty(),
+                    "a secret that is dropped takes its tokens with it");
+        }
+    }
+
+    @Nested
+    class Concurrency {
+        @Test
+        void thirtyTwoThreadsTimesTwoHundredRoundsGiveExactlyOneSuccessorPerRound() throws Exception {
+            String token = rt(f.login());
+            int threads = 32;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                for (int round = 0; round < 200; round++) {
+                    CountDownLatch start = new CountDownLatch(1);
+                    String presented = token;
+                    List<Future<EndpointResponse>> futures = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return f.refresh(presented);
+                        }));
+                    }
+                    start.countDown();
+                    Set<String> successors = new HashSet<>();
+                    for (Future<EndpointResponse> future : futures) {
+                        EndpointResponse r = future.get(60, TimeUnit.SECONDS);
+                        assertEquals(200, r.status(), () -> "round: " + r.body());
+                        successors.add(rt(json(r)));
+                    }
+                    assertEquals(1, successors.size(), "round " + round + ": every caller got the one successor");
+                    token = successors.iterator().next();
+                    RefreshTokenRecord old = f.service.find(presented).orElseThrow();
+                    assertEquals(TokenState.ROTATED, old.state());
+                    assertEquals(f.hasher.hash(token), old.successorHash());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            RefreshTokenFamily family = f.service.familyOf(token).orElseThrow();
+            assertEquals(FamilyState.ACTIVE, family.state());
+            assertEquals(201, ((InMemoryRefreshTokenStore) f.store).tokenCount(), "one token per round, plus the first");
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+        }
+    }
+
+    @Test
+    void clientWithoutRefreshTokenGrantGetsNoRefreshToken() {
+        Map<String, Object> r = json(f.endpoint.token(post("service", "service-secret", "grant_type", "client_credentials")));
+        assertNull(r.get("refresh_token"));
+        assertNull(r.get("refresh_token_expires_in"));
+        assertFalse(r.containsKey("refresh_token"));
+    }
+}

@@ -1,0 +1,230 @@
+package io.tokengate.core.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RefreshTokenStore} must do. An implementation's test extends this class and supplies
+ * {@link #newStore()}; the in-memory store runs it here and the JPA store in the EE module (on H2, PostgreSQL
+ * and MariaDB). Ids are random per test, so a database store may keep its rows between tests.
+ */
+public abstract class RefreshTokenStoreContract {
+    protected static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+
+    protected RefreshTokenStore store;
+
+    /** A store to test: empty, or holding only rows with other ids. */
+    protected abstract RefreshTokenStore newStore();
+
+    /** Called after each test, e.g. to close a connection pool. */
+    protected void closeStore(RefreshTokenStore store) {
+    }
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void close() {
+        closeStore(store);
+    }
+
+    protected static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    protected static RefreshTokenFamily family(String familyId, String subject, String clientId, Instant now) {
+        return new RefreshTokenFamily(familyId, subject, clientId, Set.of("read", "write"), Set.of("user"), now.minusSeconds(5), now, now,
+                now.plus(Duration.ofDays(14)), now.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null, "JUnit/5", "127.0.0.1");
+    }
+
+    private RefreshTokenFamily newFamily(String subject, String clientId, String firstHash, Instant now) {
+        RefreshTokenFamily f = family(id("fam"), subject, clientId, now);
+        store.createFamily(f, RefreshTokenRecord.active(firstHash, "s1", f.familyId(), now));
+        return f;
+    }
+
+    @Test
+    void createdFamilyAndTokenAreFoundWithEveryField() {
+        String hash = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", hash, T0);
+        assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
+        RefreshTokenRecord r = store.findToken(hash).orElseThrow();
+        assertEquals(RefreshTokenRecord.active(hash, "s1", f.familyId(), T0), r);
+        assertTrue(store.findToken(id("h")).isEmpty());
+        assertTrue(store.findFamily(id("fam")).isEmpty());
+    }
+
+    @Test
+    void rotateMarksTheTokenRotatedStoresTheSuccessorAndSlidesTheFamily() {
+        String first = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+        String second = id("h");
+        Instant later = T0.plusSeconds(3600);
+        Instant idle = later.plus(Duration.ofDays(14));
+        assertEquals(RotationResult.ROTATED, store.rotate(first, RefreshTokenRecord.active(second, "s1", f.familyId(), later), later, idle));
+
+        RefreshTokenRecord old = store.findToken(first).orElseThrow();
+        assertEquals(TokenState.ROTATED, old.state());
+        assertEquals(later, old.rotatedAt());
+        assertEquals(second, old.successorHash());
+        assertEquals(TokenState.ACTIVE, store.findToken(second).orElseThrow().state());
+        RefreshTokenFamily after = store.findFamily(f.familyId()).orElseThrow();
+        assertEquals(later, after.lastUsedAt());
+        assertEquals(idle, after.idleExpiresAt());
+        assertEquals(f.absoluteExpiresAt(), after.absoluteExpiresAt());
+    }
+
+    @Test
+    void rotatingTheSameTokenTwiceSucceedsOnce() {
+        String first = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+        assertEquals(RotationResult.ROTATED, store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0.plusSeconds(60)));
+        String loser = id("h");
+        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(first, RefreshTokenRecord.active(loser, "s1", f.familyId(), T0), T0, T0.plusSeconds(60)));
+        assertTrue(store.findToken(loser).isEmpty(), "the loser's successor was not stored");
+    }
+
+    @Test
+    void rotatingAnUnknownTokenChangesNothing() {
+        String successor = id("h");
+        assertEquals(RotationResult.NOT_FOUND, store.rotate(id("h"), RefreshTokenRecord.active(successor, "s1", id("fam"), T0), T0, T0));
+        assertTrue(store.findToken(successor).isEmpty());
+    }
+
+    @Test
+    void concurrentRotationsOfOneTokenHaveExactlyOneWinner() throws Exception {
+        int threads = 16;
+        for (int round = 0; round < 20; round++) {
+            String first = id("h");
+            RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<RotationResult>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String successor = id("h");
+                    Callable<RotationResult> call = () -> {
+                        start.await();
+                        return store.rotate(first, RefreshTokenRecord.active(successor, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
+                    };
+                    results.add(pool.submit(call));
+                }
+                start.countDown();
+                int winners = 0;
+                for (Future<RotationResult> r : results) {
+                    RotationResult result = r.get(60, TimeUnit.SECONDS);
+                    if (result == RotationResult.ROTATED) {
+                        winners++;
+                    } else {
+                        assertEquals(RotationResult.NOT_ACTIVE, result);
+                    }
+                }
+                assertEquals(1, winners, "round " + round);
+                String successor = store.findToken(first).orElseThrow().successorHash();
+                assertEquals(TokenState.ACTIVE, store.findToken(successor).orElseThrow().state());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void revokedFamilyCannotRotateAndItsTokensAreRevoked() {
+        String first = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+        assertTrue(store.revokeFamily(f.familyId(), T0.plusSeconds(1), "logout"));
+        assertFalse(store.revokeFamily(f.familyId(), T0.plusSeconds(2), "logout"), "already revoked");
+        RefreshTokenFamily revoked = store.findFamily(f.familyId()).orElseThrow();
+        assertEquals(FamilyState.REVOKED, revoked.state());
+        assertEquals(T0.plusSeconds(1), revoked.revokedAt());
+        assertEquals("logout", revoked.revokedReason());
+        assertEquals(TokenState.REVOKED, store.findToken(first).orElseThrow().state());
+        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0));
+        assertFalse(store.revokeFamily(id("fam"), T0, "unknown"));
+    }
+
+    @Test
+    void revokingASubjectRevokesAllItsFamiliesAndNoOthers() {
+        String alice = id("alice");
+        String bob = id("bob");
+        RefreshTokenFamily a1 = newFamily(alice, "demo-client", id("h"), T0);
+        RefreshTokenFamily a2 = newFamily(alice, "other-client", id("h"), T0);
+        RefreshTokenFamily b1 = newFamily(bob, "demo-client", id("h"), T0);
+        assertEquals(Set.of(a1.familyId(), a2.familyId()), Set.copyOf(store.revokeFamiliesOfSubject(alice, T0, "logout_everywhere")));
+        assertEquals(FamilyState.ACTIVE, store.findFamily(b1.familyId()).orElseThrow().state());
+        assertEquals(List.of(), store.revokeFamiliesOfSubject(alice, T0, "again"));
+    }
+
+    @Test
+    void revokingAClientRevokesAllItsFamiliesAndNoOthers() {
+        String client = id("client");
+        RefreshTokenFamily c1 = newFamily(id("alice"), client, id("h"), T0);
+        RefreshTokenFamily c2 = newFamily(id("bob"), client, id("h"), T0);
+        RefreshTokenFamily other = newFamily(id("alice"), "demo-client", id("h"), T0);
+        assertEquals(Set.of(c1.familyId(), c2.familyId()), Set.copyOf(store.revokeFamiliesOfClient(client, T0, "client_disabled")));
+        assertEquals(FamilyState.ACTIVE, store.findFamily(other.familyId()).orElseThrow().state());
+    }
+
+    @Test
+    void familiesOfASubjectAreListedNewestFirst() {
+        String alice = id("alice");
+        RefreshTokenFamily older = newFamily(alice, "demo-client", id("h"), T0);
+        RefreshTokenFamily newer = newFamily(alice, "demo-spa", id("h"), T0.plusSeconds(60));
+        newFamily(id("bob"), "demo-client", id("h"), T0);
+        List<RefreshTokenFamily> list = store.familiesOfSubject(alice);
+        assertEquals(List.of(newer.familyId(), older.familyId()), list.stream().map(RefreshTokenFamily::familyId).toList());
+        assertEquals("JUnit/5", list.get(0).userAgent());
+        assertEquals("127.0.0.1", list.get(0).remoteAddress());
+    }
+
+    @Test
+    void cleanupDeletesExpiredAndLongRevokedFamiliesInBatches() {
+        String subject = id("alice");
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String h = id("h");
+            hashes.add(h);
+            newFamily(subject, "demo-client", h, T0);
+        }
+        String liveHash = id("h");
+        RefreshTokenFamily live = newFamily(subject, "demo-client", liveHash, T0.plus(Duration.ofDays(20)));
+        String revokedHash = id("h");
+        RefreshTokenFamily recentlyRevoked = newFamily(subject, "demo-client", revokedHash, T0.plus(Duration.ofDays(20)));
+        store.revokeFamily(recentlyRevoked.familyId(), T0.plus(Duration.ofDays(20)), "logout");
+
+        Instant now = T0.plus(Duration.ofDays(15)).plus(Duration.ofDays(6)); // the first five idle-expired
+        Instant revokedBefore = now.minus(Duration.ofDays(7));
+        int first = store.deleteExpired(now, revokedBefore, 3);
+        assertEquals(3, first, "one batch");
+        int second = store.deleteExpired(now, revokedBefore, 3);
+        assertEquals(2, second);
+        assertEquals(0, store.deleteExpired(now, revokedBefore, 3));
+        for (String h : hashes) {
+            assertTrue(store.findToken(h).isEmpty(), "tokens go with their family");
+        }
+        assertTrue(store.findFamily(live.familyId()).isPresent());
+        assertTrue(store.findToken(revokedHash).isPresent(), "recently revoked families stay, so reuse is still recognised");
+        assertEquals(1, store.deleteExpired(now.plus(Duration.ofDays(8)).minus(Duration.ofDays(9)),
+                now.plus(Duration.ofDays(8)), 10), "revoked long enough ago");
+    }
+}

@@ -1,0 +1,142 @@
+package io.tokengate.core.support;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jose4j.json.JsonUtil;
+
+import io.tokengate.core.client.ClientRegistration;
+import io.tokengate.core.client.ClientRegistry;
+import io.tokengate.core.client.ClientType;
+import io.tokengate.core.client.CredentialVerifier;
+import io.tokengate.core.client.GrantType;
+import io.tokengate.core.endpoint.EndpointRequest;
+import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.endpoint.TokenEndpoint;
+import io.tokengate.core.event.TokenEvent;
+import io.tokengate.core.keys.KeyRing;
+import io.tokengate.core.keys.KeySet;
+import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
+import io.tokengate.core.refresh.RefreshTokenHasher;
+import io.tokengate.core.refresh.RefreshTokenService;
+import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.revocation.InMemoryRevocationRegistry;
+import io.tokengate.core.token.AccessTokenIssuer;
+import io.tokengate.core.validation.AccessTokenValidator;
+
+/**
+ * The whole token service over an in-memory store, a movable clock and these clients:
+ * <ul>
+ * <li>{@code demo-client} / {@code demo-secret}: confidential, password + refresh_token, scopes read write</li>
+ * <li>{@code other-client} / {@code other-secret}: confidential, password + refresh_token, scopes read write</li>
+ * <li>{@code demo-spa}: public, cookie mode, refresh_token, scopes read</li>
+ * <li>{@code no-retry}: confidential (secret {@code no-retry-secret}), password + refresh_token, retry window 0</li>
+ * <li>{@code service}: confidential (secret {@code service-secret}), client_credentials only, scopes reports</li>
+ * <li>{@code short}: confidential (secret {@code short-secret}), idle 1 h, absolute 3 h, access 1 min</li>
+ * </ul>
+ * Users: alice / alice-password (group user), bob / bob-password (groups user, admin).
+ */
+public final class EndpointFixture {
+    public final MutableClock clock = MutableClock.startingAt("2026-11-27T10:00:00Z");
+    public final KeyRing keyRing = new KeyRing(KeySet.of(TestKeys.shared(SigningAlgorithm.RS256)), clock, Duration.ofMinutes(6));
+    public final InMemoryRevocationRegistry revocation = new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30));
+    public final AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(keyRing).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE).build();
+    public final AccessTokenValidator validator = AccessTokenValidator.builder().keyRing(keyRing).issuer(Fixture.ISSUER)
+            .audience(Fixture.AUDIENCE).revocationRegistry(revocation).build();
+    public final RefreshTokenHasher.Secret secret = RefreshTokenHasher.generateSecret("s1");
+    public final List<TokenEvent> events = Collections.synchronizedList(new ArrayList<>());
+    public final RefreshTokenStore store;
+    public final RefreshTokenHasher hasher;
+    public final RefreshTokenService service;
+    public final TokenEndpoint endpoint;
+    public final ClientRegistry clients = ClientRegistry.of(List.of(
+            ClientRegistration.builder("demo-client").secret("demo-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read", "write")).build(),
+            ClientRegistration.builder("other-client").secret("other-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read", "write")).build(),
+            ClientRegistration.builder("demo-spa").type(ClientType.PUBLIC).grants(GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read")).cookieMode(true).build(),
+            ClientRegistration.builder("no-retry").secret("no-retry-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read")).retryWindow(Duration.ZERO).build(),
+            ClientRegistration.builder("service").secret("service-secret").grants(GrantType.CLIENT_CREDENTIALS)
+                    .scopes(Set.of("reports")).build(),
+            ClientRegistration.builder("short").secret("short-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read")).refreshIdleTimeout(Duration.ofHours(1)).refreshAbsoluteLifetime(Duration.ofHours(3))
+                    .accessTokenLifetime(Duration.ofMinutes(1)).build()));
+    public final CredentialVerifier users = (username, password) -> {
+        if ("alice".equals(username) && "alice-password".equals(password)) {
+            return Optional.of(new CredentialVerifier.AuthenticatedUser("alice", Set.of("user")));
+        }
+        if ("bob".equals(username) && "bob-password".equals(password)) {
+            return Optional.of(new CredentialVerifier.AuthenticatedUser("bob", Set.of("user", "admin")));
+        }
+        return Optional.empty();
+    };
+
+    public EndpointFixture() {
+        this(new InMemoryRefreshTokenStore(), List.of());
+    }
+
+    public EndpointFixture(RefreshTokenStore store, List<RefreshTokenHasher.Secret> olderSecrets) {
+        this.store = store;
+        this.hasher = new RefreshTokenHasher(secret, olderSecrets);
+        this.service = new RefreshTokenService(store, hasher, issuer, revocation, events::add, clock);
+        this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(service).accessTokens(issuer).validator(validator)
+                .credentialVerifier(users).events(events::add).clock(clock).build();
+    }
+
+    public static String basic(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A form POST, authenticated with HTTP Basic when secret is not null. Params: name, value, name, value... */
+    public static EndpointRequest post(String clientId, String secret, String... params) {
+        EndpointRequest.Builder b = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("User-Agent", "JUnit").remoteAddress("127.0.0.1");
+        if (secret != null) {
+            b.header("Authorization", basic(clientId, secret));
+        } else if (clientId != null) {
+            b.param("client_id", clientId);
+        }
+        for (int i = 0; i < params.length; i += 2) {
+            b.param(params[i], params[i + 1]);
+        }
+        return b.build();
+    }
+
+    /** alice's password grant for demo-client. */
+    public Map<String, Object> login() {
+        return json(endpoint.token(post("demo-client", "demo-secret", "grant_type", "password", "username", "alice",
+                "password", "alice-password")));
+    }
+
+    public Map<String, Object> login(String clientId, String secret, String user) {
+        return json(endpoint.token(post(clientId, secret, "grant_type", "password", "username", user, "password", user + "-password")));
+    }
+
+    public EndpointResponse refresh(String refreshToken) {
+        return endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token", "refresh_token", refreshToken));
+    }
+
+    public static Map<String, Object> json(EndpointResponse r) {
+        try {
+            return JsonUtil.parseJson(r.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
+    public <T extends TokenEvent> List<T> events(Class<T> type) {
+        synchronized (events) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+}
