@@ -373,6 +373,25 @@ class RefreshTokenLifecycleTest {
     }
 
     @Test
+    void cleanupDeletesFamiliesThatCanNeverRefreshAndEmitsAnEvent() {
+        Map<String, Object> expired = f.login("short", "short-secret", "alice");
+        Map<String, Object> revoked = f.login();
+        Map<String, Object> live = f.login();
+        f.service.revokeFamily(f.service.familyOf(rt(revoked)).orElseThrow().familyId(), "admin");
+        f.clock.advance(Duration.ofHours(2)); // "short" idles out after 1 h
+        assertEquals(1, f.service.cleanUp(Duration.ofDays(7), 100), "the revoked family is kept a while to recognise reuse");
+        assertTrue(f.service.find(rt(expired)).isEmpty());
+        assertTrue(f.service.find(rt(revoked)).isPresent());
+        f.clock.advance(Duration.ofDays(7));
+        assertEquals(1, f.service.cleanUp(Duration.ofDays(7), 100));
+        assertTrue(f.service.find(rt(revoked)).isEmpty());
+        assertEquals(200, f.refresh(rt(live)).status());
+        assertEquals(List.of(1, 1), f.events(TokenEvent.CleanedUp.class).stream().map(TokenEvent.CleanedUp::families).toList());
+        assertEquals(0, f.service.cleanUp(Duration.ofDays(7), 100));
+        assertEquals(2, f.events(TokenEvent.CleanedUp.class).size(), "no event when nothing was deleted");
+    }
+
+    @Test
     void clientWithoutRefreshTokenGrantGetsNoRefreshToken() {
         Map<String, Object> r = json(f.endpoint.token(post("service", "service-secret", "grant_type", "client_credentials")));
         assertNull(r.get("refresh_token"));
