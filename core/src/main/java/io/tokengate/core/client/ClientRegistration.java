@@ -47,11 +47,23 @@ public final class ClientRegistration {
         if (type == ClientType.CONFIDENTIAL && (secretSha256 == null || secretSha256.isBlank())) {
             throw new IllegalArgumentException("client " + clientId + ": a confidential client needs secret-sha256");
         }
+        if (secretSha256 != null && !isSha256Digest(secretSha256)) {
+            throw new IllegalArgumentException("client " + clientId
+                    + ": secret-sha256 must be the base64url SHA-256 of the secret (43 characters), not the secret");
+        }
         if (type == ClientType.PUBLIC && secretSha256 != null) {
             throw new IllegalArgumentException("client " + clientId + ": a public client has no secret");
         }
         if (type == ClientType.PUBLIC && grants.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("client " + clientId + ": client_credentials needs a confidential client");
+        }
+    }
+
+    private static boolean isSha256Digest(String value) {
+        try {
+            return java.util.Base64.getUrlDecoder().decode(value).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

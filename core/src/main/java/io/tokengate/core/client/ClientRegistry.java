@@ -14,7 +14,9 @@ public interface ClientRegistry {
     /** A fixed registry of these clients. */
     static ClientRegistry of(Collection<ClientRegistration> clients) {
         Map<String, ClientRegistration> map = clients.stream()
-                .collect(Collectors.toUnmodifiableMap(ClientRegistration::clientId, Function.identity()));
+                .collect(Collectors.toUnmodifiableMap(ClientRegistration::clientId, Function.identity(), (a, b) -> {
+                    throw new IllegalArgumentException("client_id " + a.clientId() + " is registered twice");
+                }));
         return id -> Optional.ofNullable(id == null ? null : map.get(id));
     }
 }

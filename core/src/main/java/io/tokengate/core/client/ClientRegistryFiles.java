@@ -93,7 +93,11 @@ public final class ClientRegistryFiles {
             }
             clients.add(build(file, (String) id, settings));
         }
-        return ClientRegistry.of(clients);
+        try {
+            return ClientRegistry.of(clients);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("client registry " + file + ": " + e.getMessage());
+        }
     }
 
     private static ClientRegistration build(Path file, String id, Map<String, Object> settings) {

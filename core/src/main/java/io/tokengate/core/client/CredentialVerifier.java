@@ -13,6 +13,9 @@ public interface CredentialVerifier {
     /** A user whose credentials were valid: the subject of the tokens and the groups claim. */
     record AuthenticatedUser(String subject, Set<String> groups) {
         public AuthenticatedUser {
+            if (subject == null || subject.isBlank()) {
+                throw new IllegalArgumentException("an authenticated user needs a subject");
+            }
             groups = Set.copyOf(groups);
         }
     }

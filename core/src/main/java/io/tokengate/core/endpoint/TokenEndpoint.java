@@ -88,6 +88,7 @@ public final class TokenEndpoint {
                 throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "The grant type is not supported");
             }
             ClientRegistration client = authenticate(request, p, true);
+            checkLifetime(client);
             if (!client.allows(grant.get())) {
                 throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
             }
@@ -157,15 +158,28 @@ public final class TokenEndpoint {
      */
     public EndpointResponse issueForAuthenticatedUser(String clientId, String subject, Set<String> groups, String scope,
                                                       Instant authTime, String userAgent, String remoteAddress) {
+        if (subject == null || subject.isBlank()) {
+            throw new IllegalArgumentException("the authenticated user needs a subject");
+        }
         EndpointRequest none = EndpointRequest.builder("POST").build();
         return handle(none, false, () -> {
             ClientRegistration client = clients.find(clientId)
                     .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, "Unknown client"));
+            checkLifetime(client);
             Set<String> scopes = granted(client, scopes(scope));
             TokenPair pair = refreshTokens.issue(new RefreshTokenService.Grant(client, CONTAINER_LOGIN, subject, groups, scopes,
                     authTime, userAgent, remoteAddress));
             return tokenResponse(client, pair);
         });
+    }
+
+    /** A client whose tokens the validator would refuse is a configuration error, reported rather than served. */
+    private void checkLifetime(ClientRegistration client) {
+        if (client.accessTokenLifetime().compareTo(validator.maxTokenLifetime()) > 0) {
+            LOG.log(Level.ERROR, "TG-1104 client {0} has access-token-lifetime {1}, longer than the validator accepts ({2})",
+                    client.clientId(), client.accessTokenLifetime(), validator.maxTokenLifetime());
+            throw new OAuthException(OAuthError.SERVER_ERROR, "The client is misconfigured");
+        }
     }
 
     private EndpointResponse tokenResponse(ClientRegistration client, TokenPair pair) {

@@ -52,11 +52,13 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         if (presented.state() != TokenState.ACTIVE || family == null || family.state() != FamilyState.ACTIVE) {
             return RotationResult.NOT_ACTIVE;
         }
-        tokens.put(presentedHash, new RefreshTokenRecord(presentedHash, presented.secretId(), presented.familyId(),
-                TokenState.ROTATED, presented.issuedAt(), now, successor.tokenHash()));
+        // lock-free readers must never see a rotated token whose successor is not there yet:
+        // successor and family first, the presented token's new state last
         tokens.put(successor.tokenHash(), successor);
         tokensOfFamily.get(family.familyId()).add(successor.tokenHash());
         families.put(family.familyId(), family.touched(now, newIdleExpiresAt));
+        tokens.put(presentedHash, new RefreshTokenRecord(presentedHash, presented.secretId(), presented.familyId(),
+                TokenState.ROTATED, presented.issuedAt(), now, successor.tokenHash()));
         return RotationResult.ROTATED;
     }
 
@@ -66,7 +68,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         if (family == null || family.state() != FamilyState.ACTIVE) {
             return false;
         }
-        families.put(familyId, family.revoked(now, reason));
+        // tokens first, then the family: a reader that sees the family active may still see active tokens,
+        // never the reverse
         for (String hash : tokensOfFamily.getOrDefault(familyId, List.of())) {
             RefreshTokenRecord t = tokens.get(hash);
             if (t != null && t.state() == TokenState.ACTIVE) {
@@ -74,6 +77,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
                         t.successorHash()));
             }
         }
+        families.put(familyId, family.revoked(now, reason));
         return true;
     }
 

@@ -69,7 +69,9 @@ public final class RefreshTokenService {
                         Instant authTime, String userAgent, String remoteAddress) {
         public Grant {
             Objects.requireNonNull(client, "client");
-            Objects.requireNonNull(subject, "subject");
+            if (subject == null || subject.isBlank()) {
+                throw new IllegalArgumentException("a grant needs a subject");
+            }
             groups = Set.copyOf(groups);
             scopes = Set.copyOf(scopes);
         }
@@ -83,7 +85,7 @@ public final class RefreshTokenService {
         Instant now = clock.instant();
         ClientRegistration client = grant.client();
         if (!client.allows(GrantType.REFRESH_TOKEN)) {
-            IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), null);
+            IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), null, now);
             emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), null, grant.remoteAddress()));
             return new TokenPair(at, null, null, grant.scopes(), null);
         }
@@ -95,7 +97,7 @@ public final class RefreshTokenService {
                 truncate(grant.userAgent(), 512), truncate(grant.remoteAddress(), 64));
         String token = hasher.newToken();
         store.createFamily(family, RefreshTokenRecord.active(hasher.hash(token), hasher.currentSecretId(), familyId, now));
-        IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), familyId);
+        IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), familyId, now);
         emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), familyId, grant.remoteAddress()));
         return new TokenPair(at, token, idle, grant.scopes(), familyId);
     }
@@ -108,6 +110,7 @@ public final class RefreshTokenService {
      *                        {@code invalid_scope} (wider than the grant), {@code temporarily_unavailable}
      */
     public TokenPair refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress) {
+        // every token minted below carries this instant as iat: a revocation landing meanwhile is later, so it covers it
         Instant now = clock.instant();
         RefreshTokenRecord record = find(presentedToken).orElseThrow(() -> invalidGrant("The refresh token is invalid"));
         RefreshTokenFamily family = store.findFamily(record.familyId()).orElseThrow(() -> invalidGrant("The refresh token is invalid"));
@@ -115,20 +118,21 @@ public final class RefreshTokenService {
             throw invalidGrant("The refresh token was issued to another client");
         }
         if (family.state() != FamilyState.ACTIVE || record.state() == TokenState.REVOKED) {
+            reassertRevocation(family, now);
             throw invalidGrant("The refresh token was revoked");
         }
         if (!family.usableAt(now)) {
             throw invalidGrant("The refresh token expired");
         }
-        Set<String> scopes = narrow(family.scopes(), requestedScopes);
 
         if (record.state() == TokenState.ACTIVE) {
+            Set<String> scopes = narrow(grantedScopes(family, client), requestedScopes); // refused before anything is consumed
             String successor = hasher.successorOf(presentedToken, hasher.currentSecretId());
             Instant idle = min(now.plus(client.refreshIdleTimeout()), family.absoluteExpiresAt());
             RotationResult result = store.rotate(record.tokenHash(),
                     RefreshTokenRecord.active(hasher.hash(successor), hasher.currentSecretId(), family.familyId(), now), now, idle);
             if (result == RotationResult.ROTATED) {
-                IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId());
+                IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId(), now);
                 emit(new TokenEvent.Refreshed(now, client.clientId(), family.subject(), family.familyId(), remoteAddress, false));
                 return new TokenPair(at, successor, idle, scopes, family.familyId());
             }
@@ -142,31 +146,76 @@ public final class RefreshTokenService {
                 throw invalidGrant("The refresh token was revoked");
             }
         }
-        return retryOrReuse(client, presentedToken, record, family, scopes, now, remoteAddress);
+        return retryOrReuse(client, presentedToken, record, family, requestedScopes, now, remoteAddress);
     }
 
+    /**
+     * A rotated token came back: the same successor again if this is a retry inside the window and the successor
+     * is unused; otherwise reuse. The scope is checked only once it is a retry, so a thief probing with another
+     * scope still trips reuse detection.
+     */
     private TokenPair retryOrReuse(ClientRegistration client, String presentedToken, RefreshTokenRecord record,
-                                   RefreshTokenFamily family, Set<String> scopes, Instant now, String remoteAddress) {
+                                   RefreshTokenFamily family, Set<String> requestedScopes, Instant now, String remoteAddress) {
         Duration window = client.retryWindow();
         if (!window.isZero() && record.rotatedAt() != null && now.isBefore(record.rotatedAt().plus(window))
                 && record.successorHash() != null) {
             Optional<RefreshTokenRecord> successorRecord = store.findToken(record.successorHash());
             if (successorRecord.isPresent() && successorRecord.get().state() == TokenState.ACTIVE) {
-                String successor = hasher.successorOf(presentedToken, successorRecord.get().secretId());
-                if (RefreshTokenHasher.sameHash(hasher.hash(successor, successorRecord.get().secretId()), record.successorHash())) {
-                    IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId());
+                String secretId = successorRecord.get().secretId();
+                if (hasher.hash(presentedToken, secretId) == null) {
+                    // another server already uses a secret this one does not know: a roll-out in progress
+                    LOG.log(Level.ERROR, "TG-1004 refresh-token secret {0} is unknown here; add it to every server before making it current",
+                            secretId);
+                    throw new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "The token service is temporarily unavailable; try again later");
+                }
+                String successor = hasher.successorOf(presentedToken, secretId);
+                if (RefreshTokenHasher.sameHash(hasher.hash(successor, secretId), record.successorHash())) {
+                    Set<String> scopes = narrow(grantedScopes(family, client), requestedScopes);
+                    IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId(), now);
                     emit(new TokenEvent.Refreshed(now, client.clientId(), family.subject(), family.familyId(), remoteAddress, true));
                     return new TokenPair(at, successor, family.expiresAt(), scopes, family.familyId());
                 }
             }
         }
-        // reuse of a rotated token: the family is compromised
+        // reuse of a rotated token: the family is compromised. Cut its access tokens first (idempotent), then
+        // revoke it in the store; if the cut fails, later requests with any of its tokens try again.
+        RuntimeException cutFailure = null;
+        try {
+            revocation.revokeFamily(family.familyId(), now);
+        } catch (RuntimeException e) {
+            cutFailure = e;
+        }
         store.revokeFamily(family.familyId(), now, "reuse_detected");
-        revocation.revokeFamily(family.familyId(), now);
         LOG.log(Level.WARNING, "TG-1001 refresh token reuse detected: family {0} of client {1} revoked (subject {2}, from {3})",
                 family.familyId(), client.clientId(), family.subject(), remoteAddress);
+        if (cutFailure != null) {
+            LOG.log(Level.ERROR, "TG-1003 family {0} is revoked but its live access tokens could not be cut yet: {1}",
+                    family.familyId(), cutFailure.toString());
+        }
         emit(new TokenEvent.ReuseDetected(now, family.familyId(), client.clientId(), family.subject(), remoteAddress));
         throw invalidGrant("The refresh token was already used; its session has been revoked");
+    }
+
+    /** A token of a revoked family came back: make sure its access tokens are cut (a no-op when they are). */
+    private void reassertRevocation(RefreshTokenFamily family, Instant now) {
+        if (family.state() == FamilyState.REVOKED) {
+            try {
+                revocation.revokeFamily(family.familyId(), family.revokedAt() != null ? family.revokedAt() : now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "TG-1003 family {0} is revoked but its live access tokens could not be cut yet: {1}",
+                        family.familyId(), e.toString());
+            }
+        }
+    }
+
+    /** What the family may still be granted: its scopes, less any the client has lost since. */
+    private static Set<String> grantedScopes(RefreshTokenFamily family, ClientRegistration client) {
+        if (client.scopes().containsAll(family.scopes())) {
+            return family.scopes();
+        }
+        Set<String> kept = new java.util.LinkedHashSet<>(family.scopes());
+        kept.retainAll(client.scopes());
+        return kept;
     }
 
     /** Finds the stored record of a presented token, trying every hashing secret, comparing in constant time. */
@@ -254,9 +303,9 @@ public final class RefreshTokenService {
     }
 
     private IssuedAccessToken mint(ClientRegistration client, String subject, Set<String> groups, Set<String> scopes,
-                                   Instant authTime, String familyId) {
+                                   Instant authTime, String familyId, Instant issuedAt) {
         return accessTokens.issue(AccessTokenRequest.builder(subject, client.clientId()).scopes(scopes).groups(groups)
-                .authTime(authTime).familyId(familyId).lifetime(client.accessTokenLifetime()).build());
+                .authTime(authTime).familyId(familyId).lifetime(client.accessTokenLifetime()).issuedAt(issuedAt).build());
     }
 
     private void emit(TokenEvent event) {

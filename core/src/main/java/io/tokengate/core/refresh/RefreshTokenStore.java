@@ -9,9 +9,12 @@ import java.util.Optional;
  * ({@link InMemoryRefreshTokenStore}) and JPA (EE module); every implementation must pass the store contract
  * suite ({@code RefreshTokenStoreContract} in the core test jar).
  *
- * <p>Every method is atomic: it either completes or changes nothing and throws
+ * <p>Every method is atomic and runs in its own transaction (a read after a lost compare-and-set must see the
+ * winner's write, not an older snapshot): it either completes or changes nothing and throws
  * {@link StoreUnavailableException}. {@link #rotate} is a compare-and-set: of N concurrent calls for one token,
- * on one server or many, exactly one returns {@link RotationResult#ROTATED}.
+ * on one server or many, exactly one returns {@link RotationResult#ROTATED} — the callers may all pass the same
+ * successor hash, since the successor is derived from the presented token. Instants are kept with at least
+ * millisecond precision; strings as given (user agents up to 512 characters, Unicode groups).
  */
 public interface RefreshTokenStore {
 

@@ -88,7 +88,7 @@ public final class AccessTokenIssuer {
 
     public IssuedAccessToken issue(AccessTokenRequest request) {
         SigningKey key = keyRing.current().active();
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        Instant now = Instant.ofEpochSecond(request.issuedAt().orElseGet(clock::instant).getEpochSecond());
         Instant exp = now.plus(request.lifetime().orElse(lifetimeFor(request.clientId())));
         String jti = newJti();
 

@@ -24,6 +24,7 @@ public final class AccessTokenRequest {
     private final Instant authTime;
     private final String familyId;
     private final Duration lifetime;
+    private final Instant issuedAt;
 
     private AccessTokenRequest(Builder b) {
         this.subject = b.subject;
@@ -34,6 +35,7 @@ public final class AccessTokenRequest {
         this.authTime = b.authTime;
         this.familyId = b.familyId;
         this.lifetime = b.lifetime;
+        this.issuedAt = b.issuedAt;
     }
 
     /** @param subject the resource owner, becomes {@code sub}; @param clientId becomes {@code client_id} */
@@ -76,6 +78,14 @@ public final class AccessTokenRequest {
         return Optional.ofNullable(lifetime);
     }
 
+    /**
+     * The {@code iat} to write instead of the clock's now: the instant a grant decision was taken, so a
+     * revocation that lands while the token is being minted still covers it (its "not before" is later).
+     */
+    public Optional<Instant> issuedAt() {
+        return Optional.ofNullable(issuedAt);
+    }
+
     public static final class Builder {
         private final String subject;
         private final String clientId;
@@ -85,6 +95,7 @@ public final class AccessTokenRequest {
         private Instant authTime;
         private String familyId;
         private Duration lifetime;
+        private Instant issuedAt;
 
         private Builder(String subject, String clientId) {
             if (subject == null || subject.isEmpty()) {
@@ -132,6 +143,11 @@ public final class AccessTokenRequest {
                 throw new IllegalArgumentException("lifetime must be positive");
             }
             this.lifetime = value;
+            return this;
+        }
+
+        public Builder issuedAt(Instant value) {
+            this.issuedAt = value;
             return this;
         }
 

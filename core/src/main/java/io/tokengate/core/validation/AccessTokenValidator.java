@@ -58,6 +58,7 @@ public final class AccessTokenValidator {
     private final int maxTokenLength;
     private final String groupsClaim;
     private final RevocationRegistry revocation;
+    private final Duration maxTokenLifetime;
 
     private AccessTokenValidator(Builder b) {
         KeyRing keyRing = Objects.requireNonNull(b.keyRing, "keyRing is required");
@@ -73,6 +74,7 @@ public final class AccessTokenValidator {
         this.clock = b.clock != null ? b.clock : keyRing.clock();
         this.maxTokenLength = b.maxTokenLength;
         this.groupsClaim = b.groupsClaim;
+        this.maxTokenLifetime = b.maxTokenLifetime;
 
         String[] algorithms = new String[SigningAlgorithm.values().length];
         for (int i = 0; i < algorithms.length; i++) {
@@ -103,6 +105,11 @@ public final class AccessTokenValidator {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The longest token lifetime this validator accepts. */
+    public Duration maxTokenLifetime() {
+        return maxTokenLifetime;
     }
 
     /** Validates the compact serialization of an access token. Never throws for a bad token. */

@@ -79,6 +79,13 @@ class ClientRegistryFilesTest {
         Path unknownGrant = Files.writeString(dir.resolve("e.properties"), "client.x.secret-sha256=" + DIGEST + "\nclient.x.grants=implicit\n");
         assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(unknownGrant));
         assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(dir.resolve("missing.properties")));
+        Path plainSecret = Files.writeString(dir.resolve("f.properties"), "client.x.secret-sha256=hunter2\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(plainSecret)).getMessage()
+                .contains("not the secret"));
+        Path twice = Files.writeString(dir.resolve("g.json"), "{\"clients\":[{\"client-id\":\"x\",\"secret-sha256\":\"" + DIGEST
+                + "\"},{\"client-id\":\"x\",\"secret-sha256\":\"" + DIGEST + "\"}]}");
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(twice));
+        assertTrue(dup.getMessage().contains("g.json") && dup.getMessage().contains("registered twice"), dup.getMessage());
     }
 
     @Test

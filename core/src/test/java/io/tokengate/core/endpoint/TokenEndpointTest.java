@@ -24,14 +24,9 @@ import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientRegistry;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.event.TokenEvent;
-import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
-import io.tokengate.core.refresh.RefreshTokenFamily;
-import io.tokengate.core.refresh.RefreshTokenStore;
-import io.tokengate.core.refresh.RefreshTokenRecord;
 import io.tokengate.core.refresh.RefreshTokenService;
-import io.tokengate.core.refresh.RotationResult;
-import io.tokengate.core.refresh.StoreUnavailableException;
 import io.tokengate.core.support.EndpointFixture;
+import io.tokengate.core.support.FaultyStore;
 import io.tokengate.core.validation.FailureReason;
 
 class TokenEndpointTest {
@@ -460,74 +455,76 @@ class TokenEndpointTest {
 
     @Nested
     class Failures {
-        /** A store that fails while {@code down} is true, as a database that went away. */
-        final class FlakyStore implements RefreshTokenStore {
-            final InMemoryRefreshTokenStore delegate = new InMemoryRefreshTokenStore();
-            volatile boolean down;
-
-            private void check() {
-                if (down) {
-                    throw new StoreUnavailableException("connection refused", new java.net.ConnectException("refused"));
-                }
-            }
-
-            public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
-                check();
-                delegate.createFamily(family, firstToken);
-            }
-
-            public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-                check();
-                return delegate.findToken(tokenHash);
-            }
-
-            public Optional<RefreshTokenFamily> findFamily(String familyId) {
-                check();
-                return delegate.findFamily(familyId);
-            }
-
-            public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
-                check();
-                return delegate.rotate(presentedHash, successor, now, newIdleExpiresAt);
-            }
-
-            public boolean revokeFamily(String familyId, Instant now, String reason) {
-                check();
-                return delegate.revokeFamily(familyId, now, reason);
-            }
-
-            public List<String> revokeFamiliesOfSubject(String subject, Instant now, String reason) {
-                check();
-                return delegate.revokeFamiliesOfSubject(subject, now, reason);
-            }
-
-            public List<String> revokeFamiliesOfClient(String clientId, Instant now, String reason) {
-                check();
-                return delegate.revokeFamiliesOfClient(clientId, now, reason);
-            }
-
-            public List<RefreshTokenFamily> familiesOfSubject(String subject) {
-                check();
-                return delegate.familiesOfSubject(subject);
-            }
-
-            public int deleteExpired(Instant now, Instant revokedBefore, int batchSize) {
-                check();
-                return delegate.deleteExpired(now, revokedBefore, batchSize);
-            }
+        @Test
+        void storeFailingAtRotationMeansTemporarilyUnavailableAndTheTokenStillWorksAfterwards() {
+            FaultyStore store = new FaultyStore();
+            EndpointFixture fx = new EndpointFixture(store, List.of());
+            Map<String, Object> login = fx.login();
+            store.failing.add("rotate");
+            assertError(fx.refresh((String) login.get("refresh_token")), 503, "temporarily_unavailable");
+            assertTrue(fx.validator.validate((String) login.get("access_token")).isValid(), "bearer validation needs no store");
+            store.failing.clear();
+            EndpointResponse after = fx.refresh((String) login.get("refresh_token"));
+            assertEquals(200, after.status(), "nothing was half-written");
+            assertTrue(fx.events(TokenEvent.ReuseDetected.class).isEmpty());
         }
 
         @Test
-        void storeDownMeansTemporarilyUnavailableAndTheTokenStillWorksAfterwards() {
-            FlakyStore store = new FlakyStore();
+        void storeDownEntirelyMeansTemporarilyUnavailableForEveryGrant() {
+            FaultyStore store = new FaultyStore();
             EndpointFixture fx = new EndpointFixture(store, List.of());
             Map<String, Object> login = fx.login();
-            store.down = true;
-            EndpointResponse r = fx.refresh((String) login.get("refresh_token"));
-            assertError(r, 503, "temporarily_unavailable");
-            assertTrue(fx.validator.validate((String) login.get("access_token")).isValid(), "bearer validation needs no store");
-            store.down = false;
-            assertEquals(200, fx.refresh((String) login.get("refresh_token")).status(), "nothing was half-written");
+            store.failing.add("*");
+            assertError(fx.refresh((String) login.get("refresh_token")), 503, "temporarily_unavailable");
+            assertError(passwordGrantOn(fx), 503, "temporarily_unavailable");
+            store.failing.clear();
+            assertEquals(200, fx.refresh((String) login.get("refresh_token")).status());
+        }
+
+        private EndpointResponse passwordGrantOn(EndpointFixture fx) {
+            return fx.endpoint.token(post("demo-client", "demo-secret", "grant_type", "password", "username", "alice",
+                    "password", "alice-password"));
+        }
+
+        @Test
+        void storeFailingWhileRevokingAReusedFamilyAnswers503AndTheNextReplayRevokesIt() {
+            FaultyStore store = new FaultyStore();
+            EndpointFixture fx = new EndpointFixture(store, List.of());
+            Map<String, Object> login = fx.login();
+            Map<String, Object> second = json(fx.refresh((String) login.get("refresh_token")));
+            fx.clock.advance(Duration.ofSeconds(11));
+            store.failing.add("revokeFamily");
+            assertError(fx.refresh((String) login.get("refresh_token")), 503, "temporarily_unavailable");
+            assertEquals(FailureReason.REVOKED, fx.validator.validate((String) second.get("access_token")).failure().orElseThrow(),
+                    "access tokens were cut before the store was asked");
+            store.failing.clear();
+            assertError(fx.refresh((String) login.get("refresh_token")), 400, "invalid_grant");
+            assertError(fx.refresh((String) second.get("refresh_token")), 400, "invalid_grant");
+        }
+
+        @Test
+        void clientWithALifetimeTheValidatorRefusesIsAServerErrorNotABadToken() {
+            ClientRegistry registry = ClientRegistry.of(List.of(ClientRegistration.builder("long").secret("long-secret")
+                    .grants(GrantType.CLIENT_CREDENTIALS).accessTokenLifetime(Duration.ofHours(2)).build()));
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service).accessTokens(f.issuer)
+                    .validator(f.validator).clock(f.clock).build();
+            assertError(endpoint.token(post("long", "long-secret", "grant_type", "client_credentials")), 500, "server_error");
+        }
+
+        @Test
+        void verifierAnsweringWithoutASubjectIsTemporarilyUnavailable() {
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service).accessTokens(f.issuer)
+                    .validator(f.validator).clock(f.clock)
+                    .credentialVerifier((u, p) -> Optional.of(new io.tokengate.core.client.CredentialVerifier.AuthenticatedUser(null, Set.of())))
+                    .build();
+            assertError(endpoint.token(post("demo-client", "demo-secret", "grant_type", "password", "username", "alice",
+                    "password", "alice-password")), 503, "temporarily_unavailable");
+        }
+
+        @Test
+        void handOffWithoutASubjectIsAProgrammingError() {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> f.endpoint.issueForAuthenticatedUser("demo-client", " ", Set.of(), null, null, null, null));
         }
 
         @Test

@@ -273,6 +273,113 @@ class RefreshTokenLifecycleTest {
     }
 
     @Nested
+    class ReuseHardening {
+        @Test
+        void replayWithAWiderScopeIsStillReuse() {
+            Map<String, Object> login = f.login();
+            f.refresh(rt(login));
+            f.clock.advance(Duration.ofSeconds(60));
+            EndpointResponse probe = f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token",
+                    "refresh_token", rt(login), "scope", "admin"));
+            assertEquals("invalid_grant", error(probe), "no scope oracle for a retired token");
+            assertEquals(1, f.events(TokenEvent.ReuseDetected.class).size());
+        }
+
+        @Test
+        void retryWithAWiderScopeIsInvalidScopeAndKeepsTheFamily() {
+            Map<String, Object> login = json(f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "password",
+                    "username", "alice", "password", "alice-password", "scope", "read")));
+            Map<String, Object> second = json(f.refresh(rt(login)));
+            EndpointResponse retry = f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token",
+                    "refresh_token", rt(login), "scope", "write"));
+            assertEquals("invalid_scope", error(retry));
+            assertEquals(200, f.refresh(rt(second)).status());
+        }
+
+        @Test
+        void accessTokenMintedWhileTheFamilyIsBeingRevokedIsRefused() {
+            io.tokengate.core.support.FaultyStore store = new io.tokengate.core.support.FaultyStore();
+            EndpointFixture fx = new EndpointFixture(store, List.of());
+            Map<String, Object> login = fx.login();
+            String familyId = fx.service.familyOf(rt(login)).orElseThrow().familyId();
+            store.afterRotate = () -> {
+                // an administrator revokes the device between the rotation and the minting
+                fx.clock.advance(Duration.ofSeconds(1));
+                fx.service.revokeFamily(familyId, "admin");
+            };
+            EndpointResponse r = fx.refresh(rt(login));
+            assertEquals(200, r.status());
+            assertEquals(FailureReason.REVOKED, fx.validator.validate(at(json(r))).failure().orElseThrow());
+        }
+
+        @Test
+        void reuseWhenTheRevocationRegistryFailsStillRevokesAndALaterRequestCutsTheAccessTokens() {
+            java.util.concurrent.atomic.AtomicBoolean registryDown = new java.util.concurrent.atomic.AtomicBoolean();
+            io.tokengate.core.revocation.RevocationRegistry flaky = new io.tokengate.core.revocation.RevocationRegistry() {
+                public void revokeAccessToken(String jti, java.time.Instant exp) {
+                    f.revocation.revokeAccessToken(jti, exp);
+                }
+
+                public void revokeSubject(String subject, java.time.Instant nb) {
+                    f.revocation.revokeSubject(subject, nb);
+                }
+
+                public void revokeFamily(String familyId, java.time.Instant nb) {
+                    if (registryDown.get()) {
+                        throw new IllegalStateException("cache down");
+                    }
+                    f.revocation.revokeFamily(familyId, nb);
+                }
+
+                public boolean isRevoked(String jti, String subject, String familyId, java.time.Instant iat) {
+                    return f.revocation.isRevoked(jti, subject, familyId, iat);
+                }
+            };
+            RefreshTokenService service = new RefreshTokenService(f.store, f.hasher, f.issuer, flaky, f.events::add, f.clock);
+            var client = f.clients.find("demo-client").orElseThrow();
+            TokenPair first = service.issue(new RefreshTokenService.Grant(client, "password", "alice", Set.of(), Set.of("read"),
+                    null, null, null));
+            TokenPair second = service.refresh(client, first.refreshToken(), null, null);
+            f.clock.advance(Duration.ofSeconds(11));
+            registryDown.set(true);
+            org.junit.jupiter.api.Assertions.assertThrows(io.tokengate.core.endpoint.OAuthException.class,
+                    () -> service.refresh(client, first.refreshToken(), null, null));
+            assertEquals(FamilyState.REVOKED, f.store.findFamily(first.familyId()).orElseThrow().state(), "revoked in the store anyway");
+            assertTrue(f.validator.validate(second.accessToken().value()).isValid(), "not cut yet: the registry was down");
+            registryDown.set(false);
+            org.junit.jupiter.api.Assertions.assertThrows(io.tokengate.core.endpoint.OAuthException.class,
+                    () -> service.refresh(client, second.refreshToken(), null, null));
+            assertEquals(FailureReason.REVOKED, f.validator.validate(second.accessToken().value()).failure().orElseThrow(),
+                    "the next request with a token of the family cut them");
+        }
+
+        @Test
+        void scopesTheClientHasLostAreNotRefreshedAnyMore() {
+            Map<String, Object> login = f.login();
+            io.tokengate.core.client.ClientRegistration reduced = io.tokengate.core.client.ClientRegistration.builder("demo-client")
+                    .secret("demo-secret").grants(io.tokengate.core.client.GrantType.PASSWORD, io.tokengate.core.client.GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read")).build();
+            TokenPair pair = f.service.refresh(reduced, rt(login), null, null);
+            assertEquals(Set.of("read"), pair.scopes());
+        }
+
+        @Test
+        void retryServedByAServerThatDoesNotKnowTheNewSecretIsTemporarilyUnavailable() {
+            Map<String, Object> login = f.login();
+            // server A already makes s2 current and rotates the token
+            RefreshTokenHasher a = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s2"), List.of(f.secret));
+            RefreshTokenService serverA = new RefreshTokenService(f.store, a, f.issuer, f.revocation, null, f.clock);
+            var client = f.clients.find("demo-client").orElseThrow();
+            serverA.refresh(client, rt(login), null, null);
+            // the lost response is retried on server B, which knows only s1
+            io.tokengate.core.endpoint.OAuthException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.tokengate.core.endpoint.OAuthException.class, () -> f.service.refresh(client, rt(login), null, null));
+            assertEquals(io.tokengate.core.endpoint.OAuthError.TEMPORARILY_UNAVAILABLE, e.error());
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+        }
+    }
+
+    @Nested
     class Revocation {
         @Test
         void logoutEverywhereRevokesEveryFamilyOfTheUserAndTheirAccessTokens() {

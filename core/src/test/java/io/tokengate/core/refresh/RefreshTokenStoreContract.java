@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * and MariaDB). Ids are random per test, so a database store may keep its rows between tests.
  */
 public abstract class RefreshTokenStoreContract {
-    protected static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    /** With milliseconds: a store must keep instants at least that precisely. */
+    protected static final Instant T0 = Instant.parse("2026-11-27T10:00:00.123Z");
 
     protected RefreshTokenStore store;
 
@@ -121,8 +122,8 @@ public abstract class RefreshTokenStoreContract {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<RotationResult>> results = new ArrayList<>();
+                String successor = id("h"); // as in production: every caller derives the same successor
                 for (int t = 0; t < threads; t++) {
-                    String successor = id("h");
                     Callable<RotationResult> call = () -> {
                         start.await();
                         return store.rotate(first, RefreshTokenRecord.active(successor, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
@@ -140,7 +141,7 @@ public abstract class RefreshTokenStoreContract {
                     }
                 }
                 assertEquals(1, winners, "round " + round);
-                String successor = store.findToken(first).orElseThrow().successorHash();
+                assertEquals(successor, store.findToken(first).orElseThrow().successorHash());
                 assertEquals(TokenState.ACTIVE, store.findToken(successor).orElseThrow().state());
             } finally {
                 pool.shutdownNow();
@@ -161,6 +162,98 @@ public abstract class RefreshTokenStoreContract {
         assertEquals(TokenState.REVOKED, store.findToken(first).orElseThrow().state());
         assertEquals(RotationResult.NOT_ACTIVE, store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0));
         assertFalse(store.revokeFamily(id("fam"), T0, "unknown"));
+    }
+
+    @Test
+    void activeTokenOfARevokedFamilyCannotRotate() {
+        RefreshTokenFamily revoked = family(id("fam"), id("alice"), "demo-client", T0).revoked(T0, "logout");
+        String hash = id("h");
+        store.createFamily(revoked, RefreshTokenRecord.active(hash, "s1", revoked.familyId(), T0));
+        String successor = id("h");
+        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(hash, RefreshTokenRecord.active(successor, "s1", revoked.familyId(), T0), T0, T0));
+        assertTrue(store.findToken(successor).isEmpty());
+        assertEquals(TokenState.ACTIVE, store.findToken(hash).orElseThrow().state());
+    }
+
+    @Test
+    void revokingARotatedFamilyRevokesItsCurrentSuccessor() {
+        String first = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+        String second = id("h");
+        String third = id("h");
+        store.rotate(first, RefreshTokenRecord.active(second, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
+        store.rotate(second, RefreshTokenRecord.active(third, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
+        assertTrue(store.revokeFamily(f.familyId(), T0, "reuse_detected"));
+        assertEquals(TokenState.REVOKED, store.findToken(third).orElseThrow().state());
+        assertEquals(TokenState.ROTATED, store.findToken(first).orElseThrow().state(), "history keeps its successor links");
+        assertEquals(second, store.findToken(first).orElseThrow().successorHash());
+        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(third, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0));
+    }
+
+    @Test
+    void rotationRacingARevocationNeverLeavesAnActiveTokenInARevokedFamily() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 50; round++) {
+                String current = id("h");
+                RefreshTokenFamily f = newFamily(id("alice"), "demo-client", current, T0);
+                CountDownLatch start = new CountDownLatch(1);
+                List<String> chain = new ArrayList<>(List.of(current));
+                for (int i = 0; i < 5; i++) {
+                    chain.add(id("h"));
+                }
+                Future<?> rotator = pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 5; i++) {
+                        if (store.rotate(chain.get(i), RefreshTokenRecord.active(chain.get(i + 1), "s1", f.familyId(), T0), T0,
+                                T0.plusSeconds(60)) != RotationResult.ROTATED) {
+                            break;
+                        }
+                    }
+                    return null;
+                });
+                Future<?> revoker = pool.submit(() -> {
+                    start.await();
+                    store.revokeFamily(f.familyId(), T0, "logout");
+                    return null;
+                });
+                start.countDown();
+                rotator.get(60, TimeUnit.SECONDS);
+                revoker.get(60, TimeUnit.SECONDS);
+                assertEquals(FamilyState.REVOKED, store.findFamily(f.familyId()).orElseThrow().state());
+                for (String h : chain) {
+                    store.findToken(h).ifPresent(r -> assertFalse(r.state() == TokenState.ACTIVE,
+                            "an active token survived the revocation of its family"));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void optionalFieldsLongStringsAndUnicodeRoundTrip() {
+        RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zoë"), "demo-client", Set.of(), Set.of("Ärzte", "group with spaces"),
+                null, T0, T0, T0.plus(Duration.ofDays(14)), T0.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null,
+                "U".repeat(512), null);
+        String hash = id("h");
+        store.createFamily(f, RefreshTokenRecord.active(hash, "s1", f.familyId(), T0));
+        assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
+        RefreshTokenFamily minimal = new RefreshTokenFamily(id("fam"), id("bob"), "demo-client", Set.of("read"), Set.of(), null, T0, T0,
+                T0.plusSeconds(1), T0.plusSeconds(2), FamilyState.ACTIVE, null, null, null, "::1");
+        store.createFamily(minimal, RefreshTokenRecord.active(id("h"), "s1", minimal.familyId(), T0));
+        assertEquals(minimal, store.findFamily(minimal.familyId()).orElseThrow());
+    }
+
+    @Test
+    void revokedFamiliesStayInTheInventory() {
+        String alice = id("alice");
+        RefreshTokenFamily f = newFamily(alice, "demo-client", id("h"), T0);
+        store.revokeFamily(f.familyId(), T0.plusSeconds(5), "logout");
+        List<RefreshTokenFamily> list = store.familiesOfSubject(alice);
+        assertEquals(1, list.size());
+        assertEquals(FamilyState.REVOKED, list.get(0).state());
+        assertEquals(T0.plusSeconds(5), list.get(0).revokedAt());
     }
 
     @Test
@@ -201,10 +294,16 @@ public abstract class RefreshTokenStoreContract {
     void cleanupDeletesExpiredAndLongRevokedFamiliesInBatches() {
         String subject = id("alice");
         List<String> hashes = new ArrayList<>();
+        List<String> rotatedChain = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String h = id("h");
             hashes.add(h);
-            newFamily(subject, "demo-client", h, T0);
+            RefreshTokenFamily fam = newFamily(subject, "demo-client", h, T0);
+            if (i == 0) {
+                String next = id("h");
+                store.rotate(h, RefreshTokenRecord.active(next, "s1", fam.familyId(), T0), T0, T0.plus(Duration.ofDays(14)));
+                rotatedChain.add(next);
+            }
         }
         String liveHash = id("h");
         RefreshTokenFamily live = newFamily(subject, "demo-client", liveHash, T0.plus(Duration.ofDays(20)));
@@ -221,6 +320,9 @@ public abstract class RefreshTokenStoreContract {
         assertEquals(0, store.deleteExpired(now, revokedBefore, 3));
         for (String h : hashes) {
             assertTrue(store.findToken(h).isEmpty(), "tokens go with their family");
+        }
+        for (String h : rotatedChain) {
+            assertTrue(store.findToken(h).isEmpty(), "rotated tokens and successors go too");
         }
         assertTrue(store.findFamily(live.familyId()).isPresent());
         assertTrue(store.findToken(revokedHash).isPresent(), "recently revoked families stay, so reuse is still recognised");
