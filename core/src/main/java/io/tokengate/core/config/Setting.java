@@ -1,0 +1,62 @@
+package io.tokengate.core.config;
+
+/**
+ * Every configuration key of TokenGate, with its default and meaning. The same names work as servlet
+ * init-params and context-params and as MicroProfile Config properties; the README's configuration table lists
+ * exactly these (a test keeps it so).
+ */
+public enum Setting {
+    ISSUER("tokengate.issuer", null, "The issuer identifier: written as `iss`, required exactly by the validator, the prefix of every endpoint URL in the metadata. Required."),
+    AUDIENCE("tokengate.audience", "the issuer", "The `aud` of every access token, and what the validator requires (comma-separated: any one)."),
+    ACCESS_TOKEN_LIFETIME("tokengate.access-token-lifetime", "PT5M", "Default access-token lifetime (clients may set their own)."),
+    MAX_TOKEN_LIFETIME("tokengate.max-token-lifetime", "PT1H", "Longest access-token lifetime the validator accepts; revocation entries live this long."),
+    CLOCK_SKEW("tokengate.clock-skew", "PT30S", "Tolerance for `exp`, `nbf` and `iat`."),
+    MAX_TOKEN_LENGTH("tokengate.max-token-length", "8192", "Longer bearer tokens are refused before any parsing."),
+    ACCEPT_JWT_TYPE("tokengate.accept-jwt-type", "false", "Migration switch: also accept `typ: JWT` (ID tokens carry it, so keep it off)."),
+    GROUPS_CLAIM("tokengate.groups-claim", "groups", "Name of the roles/groups claim."),
+    KEYS_SOURCE("tokengate.keys.source", "generated", "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`."),
+    KEYS_ALGORITHM("tokengate.keys.algorithm", "RS256", "Algorithm of generated keys (`RS256`, `PS256`, `ES256`, `EdDSA`); for keystore and PEM sources, RS256 or PS256 for RSA keys."),
+    KEYS_DIRECTORY("tokengate.keys.directory", "`.tokengate/keys` in the user's home", "Folder of the generated key set (`tokengate-keys.jwks.json`) and the generated refresh-token secret (`tokengate-refresh-secret.txt`); made owner-only."),
+    KEYS_KEYSTORE("tokengate.keys.keystore", null, "PKCS#12 keystore path (source `pkcs12`)."),
+    KEYS_KEYSTORE_PASSWORD("tokengate.keys.keystore-password", null, "Its password; `${env:NAME}` or `${file:/path}` read it from an environment variable or a file."),
+    KEYS_ACTIVE("tokengate.keys.active", null, "The key that signs: keystore alias, PEM file or JWK `kid` (sources `pkcs12`, `pem`, `jwks`)."),
+    KEYS_NEXT("tokengate.keys.next", null, "The key published before it signs (alias, PEM file or `kid`)."),
+    KEYS_PREVIOUS("tokengate.keys.previous", null, "Keys that still verify (comma-separated aliases or PEM files)."),
+    KEYS_JWKS_FILE("tokengate.keys.jwks-file", null, "JWK Set file with private keys (source `jwks`)."),
+    REFRESH_TOKEN_SECRETS("tokengate.refresh-token-secrets", "generated in `tokengate.keys.directory`", "Secrets for the keyed hashes of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first; `${env:...}`/`${file:...}` allowed."),
+    CLIENTS("tokengate.clients", null, "Client registry file (`.properties` or `.json`); see the client registry table. Without it only clients given in code exist."),
+    REALM("tokengate.realm", "tokengate", "Realm of `WWW-Authenticate` challenges.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The configuration key, e.g. {@code tokengate.issuer}. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as documented (a value or a phrase), or null when the setting has none. */
+    public String documentedDefault() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static java.util.Optional<Setting> forKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

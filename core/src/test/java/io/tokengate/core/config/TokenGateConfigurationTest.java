@@ -1,0 +1,180 @@
+package io.tokengate.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jose4j.json.JsonUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.tokengate.core.TokenGate;
+import io.tokengate.core.client.ClientRegistration;
+import io.tokengate.core.client.ClientType;
+import io.tokengate.core.client.GrantType;
+import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
+import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.support.EndpointFixture;
+import io.tokengate.core.support.MutableClock;
+import io.tokengate.core.token.AccessTokenRequest;
+
+class TokenGateConfigurationTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = MutableClock.startingAt("2026-11-27T10:00:00Z");
+    private final RefreshTokenStore store = new InMemoryRefreshTokenStore();
+
+    private Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("tokengate.issuer", "http://localhost:8080");
+        m.put("tokengate.keys.directory", dir.resolve("keys").toString());
+        return m;
+    }
+
+    private TokenGate start(Map<String, String> settings) {
+        return TokenGate.builder(SettingsSource.of(settings)).store(store).clock(clock)
+                .clients(List.of(ClientRegistration.builder("spa").type(ClientType.PUBLIC).grants(GrantType.REFRESH_TOKEN).build()))
+                .build();
+    }
+
+    private static ConfigurationException failure(Map<String, String> settings, TokenGateConfigurationTest t) {
+        return assertThrows(ConfigurationException.class, () -> t.start(settings));
+    }
+
+    @Test
+    void minimalConfigurationMintsValidatesAndRefreshes() {
+        TokenGate tg = start(minimal());
+        String token = tg.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();
+        assertTrue(tg.validator().validate(token).isValid());
+        EndpointResponse first = tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null);
+        String rt = (String) EndpointFixture.json(first).get("refresh_token");
+        EndpointResponse refreshed = tg.endpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt));
+        assertEquals(200, refreshed.status(), refreshed.body());
+        assertEquals("http://localhost:8080", tg.validator().validate(token).principal().orElseThrow().claims().get("aud"),
+                "the audience defaults to the issuer");
+    }
+
+    @Test
+    void restartWithTheSameDirectoryKeepsAccessAndRefreshTokensValid() {
+        TokenGate first = start(minimal());
+        String token = first.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();
+        String rt = (String) EndpointFixture.json(first.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null))
+                .get("refresh_token");
+        TokenGate second = start(minimal());
+        assertTrue(second.validator().validate(token).isValid(), "same generated keys");
+        assertEquals(200, second.endpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt)).status(),
+                "same generated refresh-token secret");
+        assertTrue(Files.exists(dir.resolve("keys/tokengate-refresh-secret.txt")));
+    }
+
+    @Test
+    void missingIssuerNamesTheKey() {
+        Map<String, String> m = minimal();
+        m.remove("tokengate.issuer");
+        ConfigurationException e = failure(m, this);
+        assertEquals("tokengate.issuer", e.key());
+        assertTrue(e.getMessage().startsWith("TG-0001"), e.getMessage());
+    }
+
+    @Test
+    void unknownAlgorithmNamesTheKey() {
+        Map<String, String> m = minimal();
+        m.put("tokengate.keys.algorithm", "HS256");
+        assertEquals("tokengate.keys.algorithm", failure(m, this).key());
+    }
+
+    @Test
+    void unreadableKeystoreAndWrongPasswordNameTheirKeys() throws Exception {
+        Map<String, String> m = minimal();
+        m.put("tokengate.keys.source", "pkcs12");
+        m.put("tokengate.keys.keystore", dir.resolve("missing.p12").toString());
+        m.put("tokengate.keys.keystore-password", "secret-pw");
+        m.put("tokengate.keys.active", "signing");
+        m.put("tokengate.refresh-token-secrets", "s1:" + "A".repeat(43));
+        ConfigurationException missing = failure(m, this);
+        assertEquals("tokengate.keys.keystore", missing.key());
+
+        Path p12 = dir.resolve("ks.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "signing",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=t", "-keystore", p12.toString(), "-storetype", "PKCS12",
+                "-storepass", "right-pw").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        m.put("tokengate.keys.keystore", p12.toString());
+        ConfigurationException wrong = failure(m, this);
+        assertEquals("tokengate.keys.keystore-password", wrong.key());
+        assertFalse(wrong.getMessage().contains("secret-pw"));
+
+        Path pw = Files.writeString(dir.resolve("pw.txt"), "right-pw\n");
+        m.put("tokengate.keys.keystore-password", "${file:" + pw + "}");
+        TokenGate tg = start(m);
+        assertEquals(SigningAlgorithm.ES256, tg.keyRing().current().active().algorithm());
+    }
+
+    @Test
+    void keystoreWithoutRefreshTokenSecretsIsRefused() throws Exception {
+        Map<String, String> m = minimal();
+        m.put("tokengate.keys.source", "jwks");
+        m.put("tokengate.keys.jwks-file", dir.resolve("none.json").toString());
+        assertEquals("tokengate.keys.jwks-file", failure(m, this).key());
+    }
+
+    @Test
+    void malformedValuesNameTheirKeys() {
+        for (Map.Entry<String, String> bad : Map.of("tokengate.clock-skew", "soon", "tokengate.max-token-length", "big",
+                "tokengate.accept-jwt-type", "yes", "tokengate.keys.source", "vault", "tokengate.access-token-lifetime", "PT2H",
+                "tokengate.refresh-token-secrets", "nocolon", "tokengate.clients", dir.resolve("none.properties").toString(),
+                "tokengate.keys.keystore-password", "${env:TOKENGATE_SURELY_UNSET_VARIABLE}").entrySet()) {
+            Map<String, String> m = minimal();
+            m.put(bad.getKey(), bad.getValue());
+            if (bad.getKey().equals("tokengate.keys.keystore-password")) {
+                m.put("tokengate.keys.source", "pkcs12");
+                m.put("tokengate.keys.keystore", "x.p12");
+            }
+            assertEquals(bad.getKey(), failure(m, this).key(), bad.toString());
+        }
+    }
+
+    @Test
+    void refreshTokenSecretsAreReadCurrentFirst() {
+        Map<String, String> m = minimal();
+        String k1 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        String k2 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        m.put("tokengate.refresh-token-secrets", "new:" + k2 + ", old:" + k1);
+        TokenGate tg = start(m);
+        String rt = (String) EndpointFixture.json(tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null))
+                .get("refresh_token");
+        assertEquals("new", tg.refreshTokens().find(rt).orElseThrow().secretId());
+    }
+
+    @Test
+    void metadataAndJwksComeFromTheRuntime() throws Exception {
+        TokenGate tg = start(minimal());
+        Map<String, Object> meta = JsonUtil.parseJson(tg.metadataJson("/oauth/token", "/oauth/revoke", "/oauth/introspect", "/oauth/jwks"));
+        assertEquals("http://localhost:8080/oauth/token", meta.get("token_endpoint"));
+        assertTrue(tg.jwksJson().contains(tg.keyRing().current().active().kid()));
+    }
+
+    @Test
+    void readmeDocumentsEverySettingWithItsDefault() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        for (Setting s : Setting.values()) {
+            String row = readme.lines().filter(l -> l.startsWith("| `" + s.key() + "` |")).findFirst()
+                    .orElseThrow(() -> new AssertionError("README lacks a table row for " + s.key()));
+            String expected = s.documentedDefault() == null ? "—" : s.documentedDefault();
+            assertTrue(row.contains(expected), s.key() + " row should show its default " + expected + ": " + row);
+        }
+    }
+}
