@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link RefreshTokenStore} must do. An implementation's test extends this class and supplies
  * {@link #newStore()}; the in-memory store runs it here and the JPA store in the EE module (on H2, PostgreSQL
- * and MariaDB). Ids are random per test, so a database store may keep its rows between tests.
+ * and MariaDB). {@link #newStore()} returns an empty store (the cleanup test counts what it deletes).
  */
 public abstract class RefreshTokenStoreContract {
     /** With milliseconds: a store must keep instants at least that precisely. */
@@ -32,7 +32,7 @@ public abstract class RefreshTokenStoreContract {
 
     protected RefreshTokenStore store;
 
-    /** A store to test: empty, or holding only rows with other ids. */
+    /** An empty store to test. */
     protected abstract RefreshTokenStore newStore();
 
     /** Called after each test, e.g. to close a connection pool. */

@@ -1,0 +1,54 @@
+package io.tokengate.core.refresh.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+
+/**
+ * Row of a refresh-token family. Instants are epoch milliseconds (BIGINT): exact, and the same on every
+ * database. Scopes are space-separated (scope tokens have no spaces); groups are a JSON array.
+ */
+@Entity(name = "TokenGateFamily")
+@Table(name = "TG_FAMILY", indexes = {
+        @Index(name = "TG_FAMILY_SUBJECT_IX", columnList = "SUBJECT"),
+        @Index(name = "TG_FAMILY_CLIENT_IX", columnList = "CLIENT_ID"),
+        @Index(name = "TG_FAMILY_IDLE_IX", columnList = "IDLE_EXPIRES_AT"),
+        @Index(name = "TG_FAMILY_ABSOLUTE_IX", columnList = "ABSOLUTE_EXPIRES_AT")})
+public class FamilyEntity {
+    @Id
+    @Column(name = "FAMILY_ID", length = 64)
+    String familyId;
+    @Column(name = "SUBJECT", length = 255, nullable = false)
+    String subject;
+    @Column(name = "CLIENT_ID", length = 255, nullable = false)
+    String clientId;
+    @Column(name = "SCOPES", length = 2000, nullable = false)
+    String scopes;
+    @Column(name = "GROUPS_JSON", length = 4000, nullable = false)
+    String groups;
+    @Column(name = "AUTH_TIME")
+    Long authTime;
+    @Column(name = "CREATED_AT", nullable = false)
+    long createdAt;
+    @Column(name = "LAST_USED_AT", nullable = false)
+    long lastUsedAt;
+    @Column(name = "IDLE_EXPIRES_AT", nullable = false)
+    long idleExpiresAt;
+    @Column(name = "ABSOLUTE_EXPIRES_AT", nullable = false)
+    long absoluteExpiresAt;
+    @Column(name = "STATE", length = 16, nullable = false)
+    String state;
+    @Column(name = "REVOKED_AT")
+    Long revokedAt;
+    @Column(name = "REVOKED_REASON", length = 64)
+    String revokedReason;
+    @Column(name = "USER_AGENT", length = 512)
+    String userAgent;
+    @Column(name = "REMOTE_ADDRESS", length = 64)
+    String remoteAddress;
+
+    public FamilyEntity() {
+    }
+}

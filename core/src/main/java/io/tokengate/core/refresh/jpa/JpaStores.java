@@ -1,0 +1,149 @@
+package io.tokengate.core.refresh.jpa;
+
+import java.net.URL;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.SharedCacheMode;
+import jakarta.persistence.ValidationMode;
+import jakarta.persistence.spi.ClassTransformer;
+import jakarta.persistence.spi.PersistenceProvider;
+import jakarta.persistence.spi.PersistenceProviderResolverHolder;
+import jakarta.persistence.spi.PersistenceUnitInfo;
+import jakarta.persistence.spi.PersistenceUnitTransactionType;
+
+/**
+ * Builds the {@link JpaRefreshTokenStore} on a {@link DataSource} (e.g. the server's
+ * {@code java:comp/DefaultDataSource}) without a persistence.xml in the application: the persistence unit
+ * {@value #UNIT} is described in code, resource-local, with the two TokenGate entities only and no shared cache.
+ * The tables are created when missing. Works with any JPA 3.1 provider found on the class path (EclipseLink in
+ * Payara and GlassFish).
+ */
+public final class JpaStores {
+    /** Name of TokenGate's persistence unit. */
+    public static final String UNIT = "tokengate";
+
+    private JpaStores() {
+    }
+
+    public static JpaRefreshTokenStore create(DataSource dataSource) {
+        return new JpaRefreshTokenStore(entityManagerFactory(dataSource, Map.of()));
+    }
+
+    /** The factory behind the store, e.g. to close it when the application stops. */
+    public static EntityManagerFactory entityManagerFactory(DataSource dataSource, Map<String, Object> extra) {
+        List<PersistenceProvider> providers = PersistenceProviderResolverHolder.getPersistenceProviderResolver().getPersistenceProviders();
+        if (providers.isEmpty()) {
+            throw new IllegalStateException("no JPA provider on the class path");
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put("jakarta.persistence.schema-generation.database.action", "create");
+        props.put("jakarta.persistence.sharedCache.mode", "NONE");
+        props.put("eclipselink.cache.shared.default", "false");
+        props.put("eclipselink.logging.level", "WARNING");
+        props.put("eclipselink.logging.level.sql", "OFF");
+        props.put("eclipselink.ddl-generation.output-mode", "database");
+        props.putAll(extra);
+        return providers.get(0).createContainerEntityManagerFactory(new Unit(dataSource, providers.get(0).getClass().getName()), props);
+    }
+
+    private static final class Unit implements PersistenceUnitInfo {
+        private final DataSource dataSource;
+        private final String provider;
+
+        Unit(DataSource dataSource, String provider) {
+            this.dataSource = dataSource;
+            this.provider = provider;
+        }
+
+        @Override
+        public String getPersistenceUnitName() {
+            return UNIT;
+        }
+
+        @Override
+        public String getPersistenceProviderClassName() {
+            return provider;
+        }
+
+        @Override
+        public PersistenceUnitTransactionType getTransactionType() {
+            return PersistenceUnitTransactionType.RESOURCE_LOCAL;
+        }
+
+        @Override
+        public DataSource getJtaDataSource() {
+            return null;
+        }
+
+        @Override
+        public DataSource getNonJtaDataSource() {
+            return dataSource;
+        }
+
+        @Override
+        public List<String> getMappingFileNames() {
+            return List.of();
+        }
+
+        @Override
+        public List<URL> getJarFileUrls() {
+            return List.of();
+        }
+
+        @Override
+        public URL getPersistenceUnitRootUrl() {
+            return JpaStores.class.getProtectionDomain().getCodeSource().getLocation();
+        }
+
+        @Override
+        public List<String> getManagedClassNames() {
+            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName());
+        }
+
+        @Override
+        public boolean excludeUnlistedClasses() {
+            return true;
+        }
+
+        @Override
+        public SharedCacheMode getSharedCacheMode() {
+            return SharedCacheMode.NONE;
+        }
+
+        @Override
+        public ValidationMode getValidationMode() {
+            return ValidationMode.NONE;
+        }
+
+        @Override
+        public Properties getProperties() {
+            return new Properties();
+        }
+
+        @Override
+        public String getPersistenceXMLSchemaVersion() {
+            return "3.0";
+        }
+
+        @Override
+        public ClassLoader getClassLoader() {
+            return JpaStores.class.getClassLoader();
+        }
+
+        @Override
+        public void addTransformer(ClassTransformer transformer) {
+            // no weaving: the entities are plain
+        }
+
+        @Override
+        public ClassLoader getNewTempClassLoader() {
+            return JpaStores.class.getClassLoader();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokengate.core.refresh.jpa;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+
+import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.refresh.RefreshTokenStoreContract;
+
+/** The store contract against the JPA store (EclipseLink) on H2, PostgreSQL and MariaDB. */
+final class JpaStoreContractTests {
+    private JpaStoreContractTests() {
+    }
+
+    private static final Map<String, EntityManagerFactory> FACTORIES = new ConcurrentHashMap<>();
+
+    static RefreshTokenStore store(String name, Supplier<DataSource> dataSource) {
+        DataSource ds = dataSource.get(); // skips or fails before the factory exists when the database is absent
+        EntityManagerFactory emf = FACTORIES.computeIfAbsent(name, n -> JpaStores.entityManagerFactory(ds, Map.of()));
+        var em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            em.createQuery("DELETE FROM TokenGateRefreshToken").executeUpdate();
+            em.createQuery("DELETE FROM TokenGateFamily").executeUpdate();
+            em.getTransaction().commit();
+        } finally {
+            em.close();
+        }
+        return new JpaRefreshTokenStore(emf);
+    }
+
+    static class OnH2Test extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore newStore() {
+            return store("h2", Databases::h2);
+        }
+    }
+
+    static class OnPostgresTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore newStore() {
+            return store("postgres", Databases::postgres);
+        }
+    }
+
+    static class OnMariaDbTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore newStore() {
+            return store("mariadb", Databases::mariadb);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.tokengate.core.refresh.jpa;
+
+import static io.tokengate.core.support.EndpointFixture.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.event.TokenEvent;
+import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.support.EndpointFixture;
+
+/** The refresh lifecycle end to end on the JPA store: concurrent refreshes on real databases, and a database that goes away. */
+class JpaStoreLifecycleTest {
+
+    private static Supplier<DataSource> database(String name) {
+        switch (name) {
+            case "postgres":
+                return Databases::postgres;
+            case "mariadb":
+                return Databases::mariadb;
+            default:
+                return Databases::h2;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres", "mariadb"})
+    void thirtyTwoConcurrentRefreshesOfOneTokenGiveOneSuccessorPerRound(String db) throws Exception {
+        RefreshTokenStore store = JpaStoreContractTests.store(db, database(db));
+        EndpointFixture f = new EndpointFixture(store, List.of());
+        String token = (String) f.login().get("refresh_token");
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            for (int round = 0; round < 15; round++) {
+                CountDownLatch start = new CountDownLatch(1);
+                String presented = token;
+                List<Future<EndpointResponse>> futures = new ArrayList<>();
+                for (int t = 0; t < 32; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return f.refresh(presented);
+                    }));
+                }
+                start.countDown();
+                Set<String> successors = new HashSet<>();
+                for (Future<EndpointResponse> future : futures) {
+                    EndpointResponse r = future.get(120, TimeUnit.SECONDS);
+                    assertEquals(200, r.status(), r.body());
+                    successors.add((String) json(r).get("refresh_token"));
+                }
+                assertEquals(1, successors.size(), "round " + round);
+                token = successors.iterator().next();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+        assertEquals(200, f.refresh(token).status());
+    }
+
+    @Test
+    void databaseGoingAwayMidSessionMeans503AndTheTokenWorksOnceItIsBack() {
+        AtomicBoolean down = new AtomicBoolean();
+        DataSource real = Databases.h2();
+        DataSource flaky = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        throw new SQLException("Connection refused");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()));
+        EndpointFixture f = new EndpointFixture(store, List.of());
+        Map<String, Object> login = f.login();
+        down.set(true);
+        EndpointResponse r = f.refresh((String) login.get("refresh_token"));
+        assertEquals(503, r.status(), r.body());
+        assertEquals("temporarily_unavailable", json(r).get("error"));
+        assertTrue(f.validator.validate((String) login.get("access_token")).isValid(), "bearer validation needs no database");
+        down.set(false);
+        assertEquals(200, f.refresh((String) login.get("refresh_token")).status(), "nothing was half-written");
+    }
+}
