@@ -27,6 +27,7 @@ import jakarta.persistence.spi.PersistenceUnitTransactionType;
 public final class JpaStores {
     /** Name of TokenGate's persistence unit. */
     public static final String UNIT = "tokengate";
+    private static final java.util.concurrent.atomic.AtomicInteger FACTORIES = new java.util.concurrent.atomic.AtomicInteger();
 
     private JpaStores() {
     }
@@ -48,6 +49,9 @@ public final class JpaStores {
         props.put("eclipselink.logging.level", "WARNING");
         props.put("eclipselink.logging.level.sql", "OFF");
         props.put("eclipselink.ddl-generation.output-mode", "database");
+        // EclipseLink reuses a deployed session by unit name and root URL: each factory gets its own, so a
+        // factory on another DataSource never silently runs on the first one's
+        props.put("eclipselink.session-name", UNIT + "-" + FACTORIES.incrementAndGet());
         props.putAll(extra);
         return providers.get(0).createContainerEntityManagerFactory(new Unit(dataSource, providers.get(0).getClass().getName()), props);
     }

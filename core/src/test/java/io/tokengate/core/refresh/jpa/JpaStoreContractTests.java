@@ -11,7 +11,7 @@ import jakarta.persistence.EntityManagerFactory;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStoreContract;
 
-/** The store contract against the JPA store (EclipseLink) on H2, PostgreSQL and MariaDB. */
+/** Opens the JPA store (EclipseLink) on a database for the contract and lifecycle tests, emptied. */
 final class JpaStoreContractTests {
     private JpaStoreContractTests() {
     }
@@ -31,26 +31,5 @@ final class JpaStoreContractTests {
             em.close();
         }
         return new JpaRefreshTokenStore(emf);
-    }
-
-    static class OnH2Test extends RefreshTokenStoreContract {
-        @Override
-        protected RefreshTokenStore newStore() {
-            return store("h2", Databases::h2);
-        }
-    }
-
-    static class OnPostgresTest extends RefreshTokenStoreContract {
-        @Override
-        protected RefreshTokenStore newStore() {
-            return store("postgres", Databases::postgres);
-        }
-    }
-
-    static class OnMariaDbTest extends RefreshTokenStoreContract {
-        @Override
-        protected RefreshTokenStore newStore() {
-            return store("mariadb", Databases::mariadb);
-        }
     }
 }
