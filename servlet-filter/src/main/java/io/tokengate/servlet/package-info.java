@@ -1,5 +1,7 @@
 /**
- * Servlet integration of TokenGate: the bearer-token filter and the OAuth endpoint servlets.
- * Nothing here yet; it arrives with the servlet-filter issue and only translates HTTP to {@code io.tokengate.core}.
+ * Servlet integration of TokenGate, configured from web.xml alone: {@link io.tokengate.servlet.BearerTokenFilter}
+ * validates bearer tokens, the endpoint servlets translate HTTP to {@code io.tokengate.core.endpoint}. A
+ * {@link io.tokengate.servlet.TokenGateInitializer} found through {@code META-INF/services} starts TokenGate when
+ * the context-param {@code tokengate.issuer} is set.
  */
 package io.tokengate.servlet;

@@ -25,7 +25,23 @@ public enum Setting {
     KEYS_JWKS_FILE("tokengate.keys.jwks-file", null, "JWK Set file with private keys (source `jwks`)."),
     REFRESH_TOKEN_SECRETS("tokengate.refresh-token-secrets", "generated in `tokengate.keys.directory`", "Secrets for the keyed hashes of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first; `${env:...}`/`${file:...}` allowed."),
     CLIENTS("tokengate.clients", null, "Client registry file (`.properties` or `.json`); see the client registry table. Without it only clients given in code exist."),
-    REALM("tokengate.realm", "tokengate", "Realm of `WWW-Authenticate` challenges.");
+    REALM("tokengate.realm", "tokengate", "Realm of `WWW-Authenticate` challenges."),
+    CREDENTIAL_VERIFIER("tokengate.credential-verifier", null, "Class name of a `CredentialVerifier` (public no-argument constructor) that enables the password grant for the clients allowed it; the EE extension uses the container's identity stores instead."),
+    STORE("tokengate.store", "jpa", "Where refresh tokens live: `jpa` (the server's datasource, tables created when missing) or `memory` (tests and demos only: lost on restart; logs warning TG-0301)."),
+    DATASOURCE("tokengate.datasource", "java:comp/DefaultDataSource", "JNDI name of the datasource of the `jpa` store."),
+    ENDPOINTS("tokengate.endpoints", "false", "`true` registers the token, revocation, introspection, JWKS and metadata endpoints at the paths below, with no servlet declarations."),
+    TOKEN_PATH("tokengate.token-path", "/oauth/token", "Path of the token endpoint (relative to the application)."),
+    REVOCATION_PATH("tokengate.revocation-path", "/oauth/revoke", "Path of the RFC 7009 revocation endpoint."),
+    INTROSPECTION_PATH("tokengate.introspection-path", "/oauth/introspect", "Path of the RFC 7662 introspection endpoint."),
+    JWKS_PATH("tokengate.jwks-path", "/oauth/jwks", "Path of the JWKS endpoint. The RFC 8414 metadata is always at `/.well-known/oauth-authorization-server`."),
+    REQUIRED_SCOPES("tokengate.required-scopes", null, "Scopes a token needs, per URL pattern of the filter: `/admin/*=admin; /api/orders/*=orders.read orders.write` (all listed scopes are required)."),
+    SCOPE_ROLES("tokengate.scope-roles", null, "Roles granted by scopes, besides the groups claim: `orders.write=order-clerk, admin=administrator`."),
+    ACCESS_TOKEN_QUERY_PARAMETER("tokengate.access-token-query-parameter", "false", "Also accept the token in the `access_token` query parameter (RFC 6750 §2.3); off because URLs end up in logs."),
+    ACCESS_TOKEN_COOKIE("tokengate.access-token-cookie", null, "Name of a cookie that may carry the access token; unset: cookies are not read."),
+    ALLOWED_ORIGINS("tokengate.allowed-origins", "the issuer's origin", "Origins a cookie-mode refresh may come from (the `Origin` header check of the CSRF defence), comma-separated."),
+    COOKIE_INSECURE_LOCALHOST("tokengate.cookie-insecure-localhost", "false", "Development over http://localhost only: the refresh cookie loses `Secure` and its `__Secure-` prefix (warning TG-0302)."),
+    JWKS_MAX_AGE("tokengate.jwks-max-age", "PT5M", "`Cache-Control: max-age` of the JWKS: stage a next key at least this long before rotating to it."),
+    MAX_REQUEST_SIZE("tokengate.max-request-size", "65536", "Largest endpoint request body in bytes; larger requests get `invalid_request`.");
 
     private final String key;
     private final String defaultValue;

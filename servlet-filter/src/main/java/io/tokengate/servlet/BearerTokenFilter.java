@@ -1,0 +1,310 @@
+package io.tokengate.servlet;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.tokengate.core.config.ConfigurationException;
+import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.Settings;
+import io.tokengate.core.validation.AccessTokenPrincipal;
+import io.tokengate.core.validation.AccessTokenValidator;
+import io.tokengate.core.validation.BearerErrorCode;
+import io.tokengate.core.validation.ValidationResult;
+
+/**
+ * Validates the bearer token of every request it is mapped to (RFC 6750) and lets the application's own code see
+ * the caller: {@code getUserPrincipal()}, {@code getRemoteUser()}, {@code isUserInRole()} (groups claim, plus
+ * {@code tokengate.scope-roles}) and {@code getAuthType()} ({@code BEARER}); the validated token is the request
+ * attribute {@value #TOKEN_ATTRIBUTE}. Configured by init-params, falling back to context-params. No database or
+ * network call happens here.
+ */
+public final class BearerTokenFilter implements Filter {
+    /** Request attribute holding the {@link AccessTokenPrincipal} of a validated token. */
+    public static final String TOKEN_ATTRIBUTE = "io.tokengate.AccessToken";
+    /** {@link HttpServletRequest#getAuthType()} of a bearer-authenticated request. */
+    public static final String AUTH_TYPE = "BEARER";
+
+    private AccessTokenValidator validator;
+    private String realm;
+    private boolean queryToken;
+    private String cookieName;
+    private List<ScopeRule> scopeRules;
+    private Map<String, Set<String>> rolesByScope;
+
+    private record ScopeRule(String pattern, Set<String> scopes) {
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        try {
+            Settings settings = new Settings(ServletSettings.of(config));
+            this.validator = TokenGateListener.of(config.getServletContext()).validator();
+            this.realm = settings.get(Setting.REALM, "tokengate");
+            this.queryToken = settings.bool(Setting.ACCESS_TOKEN_QUERY_PARAMETER, false);
+            this.cookieName = settings.get(Setting.ACCESS_TOKEN_COOKIE);
+            this.scopeRules = parseScopeRules(settings.get(Setting.REQUIRED_SCOPES));
+            this.rolesByScope = parseScopeRoles(settings.get(Setting.SCOPE_ROLES));
+        } catch (ConfigurationException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    private static List<ScopeRule> parseScopeRules(String value) {
+        List<ScopeRule> rules = new ArrayList<>();
+        if (value == null) {
+            return rules;
+        }
+        for (String entry : value.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 1) {
+                throw new ConfigurationException(Setting.REQUIRED_SCOPES, "each entry is /pattern=scope scope");
+            }
+            String pattern = entry.substring(0, eq).trim();
+            if (!(pattern.startsWith("/") || pattern.startsWith("*."))) {
+                throw new ConfigurationException(Setting.REQUIRED_SCOPES, "'" + pattern + "' is not a servlet URL pattern");
+            }
+            Set<String> scopes = new LinkedHashSet<>(List.of(entry.substring(eq + 1).trim().split("\\s+")));
+            scopes.remove("");
+            rules.add(new ScopeRule(pattern, scopes));
+        }
+        return rules;
+    }
+
+    private static Map<String, Set<String>> parseScopeRoles(String value) {
+        Map<String, Set<String>> map = new HashMap<>();
+        if (value == null) {
+            return map;
+        }
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 1) {
+                throw new ConfigurationException(Setting.SCOPE_ROLES, "each entry is scope=role");
+            }
+            map.computeIfAbsent(entry.substring(0, eq).trim(), k -> new LinkedHashSet<>()).add(entry.substring(eq + 1).trim());
+        }
+        return map;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        List<String> credentials = new ArrayList<>(1);
+        boolean malformedHeader = false;
+        List<String> headers = Collections.list(request.getHeaders("Authorization"));
+        for (String header : headers) {
+            if (header.length() >= 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                String token = header.substring(7).trim();
+                if (token.isEmpty() || !isB64Token(token)) {
+                    malformedHeader = true;
+                } else {
+                    credentials.add(token);
+                }
+            } else if (header.equalsIgnoreCase("Bearer")) {
+                malformedHeader = true;
+            }
+        }
+        if (queryToken) {
+            credentials.addAll(queryValues(request.getQueryString(), "access_token"));
+        }
+        if (cookieName != null && request.getCookies() != null) {
+            for (Cookie c : request.getCookies()) {
+                if (cookieName.equals(c.getName()) && !c.getValue().isEmpty()) {
+                    credentials.add(c.getValue());
+                }
+            }
+        }
+        if (credentials.size() > 1 || headers.size() > 1) {
+            challenge(response, BearerErrorCode.INVALID_REQUEST, "The request carries more than one credential", null);
+            return;
+        }
+        if (malformedHeader) {
+            challenge(response, BearerErrorCode.INVALID_REQUEST, "The Authorization header is malformed", null);
+            return;
+        }
+        if (credentials.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
+            sendJson(response, 401, null, null);
+            return;
+        }
+        ValidationResult result = validator.validate(credentials.get(0));
+        if (!(result instanceof ValidationResult.Valid valid)) {
+            ValidationResult.Invalid invalid = (ValidationResult.Invalid) result;
+            challenge(response, invalid.errorCode(), invalid.description(), null);
+            return;
+        }
+        AccessTokenPrincipal token = valid.token();
+        Set<String> required = requiredScopes(pathOf(request));
+        if (!token.scopes().containsAll(required)) {
+            challenge(response, BearerErrorCode.INSUFFICIENT_SCOPE, "The access token lacks a required scope", String.join(" ", required));
+            return;
+        }
+        request.setAttribute(TOKEN_ATTRIBUTE, token);
+        chain.doFilter(new BearerRequest(request, token, rolesByScope), response);
+    }
+
+    /** RFC 6750 §2.1 b64token. */
+    private static boolean isB64Token(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~'
+                    || c == '+' || c == '/') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static List<String> queryValues(String query, String name) {
+        List<String> out = new ArrayList<>();
+        if (query == null) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (name.equals(key) && eq >= 0) {
+                try {
+                    out.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    out.add("");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String pathOf(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        return uri.startsWith(context) ? uri.substring(context.length()) : uri;
+    }
+
+    private Set<String> requiredScopes(String path) {
+        if (scopeRules.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> required = new LinkedHashSet<>();
+        for (ScopeRule rule : scopeRules) {
+            if (matches(rule.pattern(), path)) {
+                required.addAll(rule.scopes());
+            }
+        }
+        return required;
+    }
+
+    /** Servlet URL-pattern matching: exact, {@code /prefix/*}, {@code *.ext}, and {@code /} for everything. */
+    static boolean matches(String pattern, String path) {
+        if (pattern.equals("/") || pattern.equals("/*")) {
+            return true;
+        }
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+        if (pattern.startsWith("*.")) {
+            return path.endsWith(pattern.substring(1));
+        }
+        return path.equals(pattern);
+    }
+
+    private void challenge(HttpServletResponse response, BearerErrorCode code, String description, String scope) throws IOException {
+        StringBuilder h = new StringBuilder("Bearer realm=\"").append(realm).append("\", error=\"").append(code.code())
+                .append("\", error_description=\"").append(description).append('"');
+        if (scope != null) {
+            h.append(", scope=\"").append(scope).append('"');
+        }
+        response.setHeader("WWW-Authenticate", h.toString());
+        sendJson(response, code.httpStatus(), code.code(), description);
+    }
+
+    private static void sendJson(HttpServletResponse response, int status, String error, String description) throws IOException {
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=UTF-8");
+        String body = error == null ? "{}" : org.jose4j.json.JsonUtil.toJson(Map.of("error", error, "error_description", description));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** The request as the application sees it after a valid bearer token. */
+    static final class BearerRequest extends HttpServletRequestWrapper {
+        private final AccessTokenPrincipal token;
+        private final Map<String, Set<String>> rolesByScope;
+
+        BearerRequest(HttpServletRequest request, AccessTokenPrincipal token, Map<String, Set<String>> rolesByScope) {
+            super(request);
+            this.token = token;
+            this.rolesByScope = rolesByScope;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return token;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return token.subject();
+        }
+
+        @Override
+        public String getAuthType() {
+            return AUTH_TYPE;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            if (role == null) {
+                return false;
+            }
+            if (role.equals("**") || token.groups().contains(role)) {
+                return true;
+            }
+            for (String scope : token.scopes()) {
+                Set<String> roles = rolesByScope.get(scope);
+                if (roles != null && roles.contains(role)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

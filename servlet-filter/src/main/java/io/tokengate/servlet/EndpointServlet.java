@@ -1,0 +1,246 @@
+package io.tokengate.servlet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.tokengate.core.TokenGate;
+import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.Settings;
+import io.tokengate.core.endpoint.EndpointRequest;
+import io.tokengate.core.endpoint.EndpointResponse;
+
+/**
+ * The token, revocation and introspection endpoints over HTTP: reads the form body itself (every occurrence of a
+ * parameter kept, size-limited), hands it to {@code io.tokengate.core.endpoint.TokenEndpoint}, writes the answer.
+ * For clients in cookie mode it sets the refresh token as an httpOnly cookie scoped to the token endpoint, and
+ * accepts it back only with the CSRF defence: an allowed {@code Origin} and the header
+ * {@value #CSRF_HEADER}{@code : 1}.
+ */
+public final class EndpointServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(EndpointServlet.class.getName());
+    /** Header a browser client sends with a cookie-authenticated refresh or revocation. */
+    public static final String CSRF_HEADER = "X-TokenGate-Refresh";
+    static final String SECURE_COOKIE = "__Secure-tokengate-refresh";
+    static final String LOCALHOST_COOKIE = "tokengate-refresh";
+
+    /** Which endpoint this servlet serves. */
+    public enum Kind { TOKEN, REVOCATION, INTROSPECTION }
+
+    private Kind kind;
+    private transient TokenGate tokenGate;
+    private int maxRequestSize;
+    private Set<String> allowedOrigins;
+    private boolean insecureLocalhost;
+    private String cookiePath;
+
+    /** For web.xml declarations: the kind comes from the init-param {@code tokengate.endpoint} (token, revocation, introspection). */
+    public EndpointServlet() {
+    }
+
+    EndpointServlet(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public void init(ServletConfig config) throws ServletException {
+        super.init(config);
+        if (kind == null) {
+            String k = config.getInitParameter("tokengate.endpoint");
+            try {
+                kind = Kind.valueOf(String.valueOf(k).toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ServletException("TG-0001 TokenGate configuration: tokengate.endpoint: '" + k
+                        + "' is not token, revocation or introspection");
+            }
+        }
+        tokenGate = TokenGateListener.of(config.getServletContext());
+        Settings settings = tokenGate.settings();
+        maxRequestSize = settings.integer(Setting.MAX_REQUEST_SIZE, 65536);
+        List<String> origins = settings.list(Setting.ALLOWED_ORIGINS);
+        allowedOrigins = origins.isEmpty() ? Set.of(originOf(settings.required(Setting.ISSUER))) : Set.copyOf(origins);
+        insecureLocalhost = settings.bool(Setting.COOKIE_INSECURE_LOCALHOST, false);
+        if (insecureLocalhost && kind == Kind.TOKEN) {
+            LOG.log(Level.WARNING, "TG-0302 the refresh cookie is sent without Secure, for http://localhost development only");
+        }
+        cookiePath = config.getServletContext().getContextPath() + settings.get(Setting.TOKEN_PATH, "/oauth/token");
+    }
+
+    private static String originOf(String url) {
+        URI u = URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        EndpointRequest.Builder b = EndpointRequest.builder(request.getMethod()).remoteAddress(request.getRemoteAddr());
+        for (String name : List.of("Content-Type", "Authorization", "User-Agent")) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                b.header(name, value);
+            }
+        }
+        if ("POST".equals(request.getMethod()) && isForm(request.getContentType())) {
+            Map<String, List<String>> form;
+            try {
+                form = readForm(request);
+            } catch (TooLarge e) {
+                drain(request);
+                writeError(response, 400, "invalid_request", "The request body is too large");
+                return;
+            } catch (IllegalArgumentException e) {
+                writeError(response, 400, "invalid_request", "The request body is not valid form encoding");
+                return;
+            }
+            form.forEach((k, values) -> values.forEach(v -> b.param(k, v)));
+            String cookie = refreshCookie(request);
+            if (cookie != null && kind != Kind.INTROSPECTION && !form.containsKey(kind == Kind.TOKEN ? "refresh_token" : "token")) {
+                if (!csrfSafe(request)) {
+                    writeError(response, 400, "invalid_request",
+                            "A cookie-authenticated request needs an allowed Origin and the " + CSRF_HEADER + " header");
+                    return;
+                }
+                if (kind == Kind.TOKEN) {
+                    b.refreshTokenCookie(cookie);
+                } else {
+                    b.param("token", cookie);
+                }
+            }
+        }
+        EndpointRequest endpointRequest = b.build();
+        EndpointResponse r;
+        switch (kind) {
+            case TOKEN:
+                r = tokenGate.endpoint().token(endpointRequest);
+                break;
+            case REVOCATION:
+                r = tokenGate.endpoint().revoke(endpointRequest);
+                if (r.status() == 200 && refreshCookie(request) != null) {
+                    response.addHeader("Set-Cookie", cookieHeader("", 0)); // signed out: the cookie goes too
+                }
+                break;
+            default:
+                r = tokenGate.endpoint().introspect(endpointRequest);
+        }
+        write(response, r);
+    }
+
+    private boolean csrfSafe(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        return origin != null && allowedOrigins.contains(origin) && "1".equals(request.getHeader(CSRF_HEADER));
+    }
+
+    private String cookieName() {
+        return insecureLocalhost ? LOCALHOST_COOKIE : SECURE_COOKIE;
+    }
+
+    private String refreshCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (cookieName().equals(c.getName()) && !c.getValue().isEmpty()) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code __Secure-} (not {@code __Host-}, which browsers accept only with {@code Path=/}): host-only (no
+     * Domain), Secure, HttpOnly, SameSite=Strict, and a Path limited to the token endpoint.
+     */
+    private String cookieHeader(String value, long maxAge) {
+        return cookieName() + "=" + value + "; Path=" + cookiePath + "; Max-Age=" + maxAge + "; HttpOnly"
+                + (insecureLocalhost ? "" : "; Secure") + "; SameSite=Strict";
+    }
+
+    private static boolean isForm(String contentType) {
+        return contentType != null
+                && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded");
+    }
+
+    private static final class TooLarge extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Reads and drops the rest of an oversized body (up to 4 MiB), so the client reads the error instead of a reset. */
+    private static void drain(HttpServletRequest request) {
+        byte[] buffer = new byte[8192];
+        long left = 4L << 20;
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while (left > 0 && (n = in.read(buffer)) > 0) {
+                left -= n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the error response is what matters
+        }
+    }
+
+    private Map<String, List<String>> readForm(HttpServletRequest request) throws IOException, TooLarge {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (body.size() + n > maxRequestSize) {
+                    throw new TooLarge();
+                }
+                body.write(buffer, 0, n);
+            }
+        }
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        String text = body.toString(StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            return form;
+        }
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+        }
+        return form;
+    }
+
+    private void write(HttpServletResponse response, EndpointResponse r) throws IOException {
+        response.setStatus(r.status());
+        r.headers().forEach(response::setHeader);
+        if (r.refreshTokenCookie() != null) {
+            response.addHeader("Set-Cookie", cookieHeader(r.refreshTokenCookie(), r.refreshTokenCookieMaxAge().getSeconds()));
+        }
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    static void writeError(HttpServletResponse response, int status, String error, String description) throws IOException {
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=UTF-8");
+        byte[] bytes = org.jose4j.json.JsonUtil.toJson(Map.of("error", error, "error_description", description)).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

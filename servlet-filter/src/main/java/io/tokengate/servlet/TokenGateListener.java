@@ -1,0 +1,107 @@
+package io.tokengate.servlet;
+
+import java.lang.System.Logger.Level;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+
+import io.tokengate.core.TokenGate;
+import io.tokengate.core.config.ConfigurationException;
+import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.Settings;
+import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
+import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.refresh.jpa.JpaRefreshTokenStore;
+import io.tokengate.core.refresh.jpa.JpaStores;
+
+/**
+ * Starts TokenGate once per web application from its context-params and keeps it as the context attribute
+ * {@value #ATTRIBUTE}. A configuration error fails the deployment here, once, with the message naming the key.
+ */
+public final class TokenGateListener implements ServletContextListener {
+    /** Context attribute holding the {@link TokenGate} of the application. */
+    public static final String ATTRIBUTE = "io.tokengate.TokenGate";
+    private static final String EMF_ATTRIBUTE = "io.tokengate.EntityManagerFactory";
+    private static final System.Logger LOG = System.getLogger(TokenGateListener.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        try {
+            Settings settings = new Settings(ServletSettings.of(context));
+            RefreshTokenStore store = store(settings, context);
+            TokenGate tokenGate = TokenGate.builder(ServletSettings.of(context)).store(store)
+                    .credentialVerifier(verifier(settings, context)).build();
+            context.setAttribute(ATTRIBUTE, tokenGate);
+            LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}", context.getContextPath(),
+                    settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());
+        } catch (ConfigurationException e) {
+            LOG.log(Level.ERROR, e.getMessage());
+            throw e; // fails the deployment, once
+        }
+    }
+
+    private static RefreshTokenStore store(Settings settings, ServletContext context) {
+        String kind = settings.get(Setting.STORE, "jpa");
+        switch (kind) {
+            case "memory":
+                LOG.log(Level.WARNING, "TG-0301 refresh tokens are kept in memory: they are lost on restart and not shared between"
+                        + " servers. Use tokengate.store=jpa outside tests and demos.");
+                return new InMemoryRefreshTokenStore();
+            case "jpa":
+                String name = settings.get(Setting.DATASOURCE, "java:comp/DefaultDataSource");
+                DataSource ds;
+                try {
+                    ds = (DataSource) new InitialContext().lookup(name);
+                } catch (NamingException | ClassCastException e) {
+                    throw new ConfigurationException(Setting.DATASOURCE, "no DataSource at " + name + " (" + e.getMessage() + ")");
+                }
+                try {
+                    EntityManagerFactory emf = JpaStores.entityManagerFactory(ds, java.util.Map.of());
+                    context.setAttribute(EMF_ATTRIBUTE, emf);
+                    return new JpaRefreshTokenStore(emf);
+                } catch (RuntimeException e) {
+                    throw new ConfigurationException(Setting.DATASOURCE, "cannot open the JPA store on " + name + ": " + e.getMessage());
+                }
+            default:
+                throw new ConfigurationException(Setting.STORE, "'" + kind + "' is not jpa or memory");
+        }
+    }
+
+    private static io.tokengate.core.client.CredentialVerifier verifier(Settings settings, ServletContext context) {
+        String name = settings.get(Setting.CREDENTIAL_VERIFIER);
+        if (name == null) {
+            return null;
+        }
+        try {
+            Object o = Class.forName(name, true, context.getClassLoader()).getDeclaredConstructor().newInstance();
+            return (io.tokengate.core.client.CredentialVerifier) o;
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new ConfigurationException(Setting.CREDENTIAL_VERIFIER, "cannot create " + name + " as a CredentialVerifier: " + e);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object emf = event.getServletContext().getAttribute(EMF_ATTRIBUTE);
+        if (emf instanceof EntityManagerFactory) {
+            ((EntityManagerFactory) emf).close();
+        }
+    }
+
+    /** The application's TokenGate, or a clear error when the context-params do not configure one. */
+    static TokenGate of(ServletContext context) throws jakarta.servlet.ServletException {
+        Object tg = context.getAttribute(ATTRIBUTE);
+        if (!(tg instanceof TokenGate)) {
+            throw new jakarta.servlet.ServletException("TG-0001 TokenGate configuration: " + Setting.ISSUER.key()
+                    + ": is required (set it as a context-param in web.xml)");
+        }
+        return (TokenGate) tg;
+    }
+}
