@@ -79,7 +79,8 @@ public final class EndpointServlet extends HttpServlet {
         allowedOrigins = origins.isEmpty() ? Set.of(originOf(settings.required(Setting.ISSUER))) : Set.copyOf(origins);
         insecureLocalhost = settings.bool(Setting.COOKIE_INSECURE_LOCALHOST, false);
         if (insecureLocalhost && kind == Kind.TOKEN) {
-            LOG.log(Level.WARNING, "TG-0302 the refresh cookie is sent without Secure, for http://localhost development only");
+            LOG.log(Level.WARNING, "TG-0302 the refresh cookie of {0} is sent without Secure, for http://localhost development only",
+                    settings.get(Setting.ISSUER));
         }
         cookiePath = config.getServletContext().getContextPath() + settings.get(Setting.TOKEN_PATH, "/oauth/token");
     }

@@ -51,8 +51,8 @@ public final class TokenGateListener implements ServletContextListener {
         String kind = settings.get(Setting.STORE, "jpa");
         switch (kind) {
             case "memory":
-                LOG.log(Level.WARNING, "TG-0301 refresh tokens are kept in memory: they are lost on restart and not shared between"
-                        + " servers. Use tokengate.store=jpa outside tests and demos.");
+                LOG.log(Level.WARNING, "TG-0301 refresh tokens of {0} are kept in memory: they are lost on restart and not shared"
+                        + " between servers. Use tokengate.store=jpa outside tests and demos.", settings.get(Setting.ISSUER));
                 return new InMemoryRefreshTokenStore();
             case "jpa":
                 String name = settings.get(Setting.DATASOURCE, "java:comp/DefaultDataSource");
