@@ -210,10 +210,13 @@ public final class BearerTokenFilter implements Filter {
         return out;
     }
 
+    /**
+     * The path the container mapped, decoded and normalised (no {@code ;params}, no {@code ..}, no %-escapes), so
+     * scope rules match what the servlet mapping matched and cannot be dodged by spelling the URL differently.
+     */
     private static String pathOf(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
-        return uri.startsWith(context) ? uri.substring(context.length()) : uri;
+        String info = request.getPathInfo();
+        return request.getServletPath() + (info == null ? "" : info);
     }
 
     private Set<String> requiredScopes(String path) {

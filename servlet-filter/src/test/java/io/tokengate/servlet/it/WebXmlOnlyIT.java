@@ -187,6 +187,16 @@ class WebXmlOnlyIT {
         assertTrue(challenge.contains("error=\"insufficient_scope\"") && challenge.contains("scope=\"admin\""), challenge);
     }
 
+    @Test
+    void scopeRulesCannotBeDodgedBySpellingThePathDifferently() throws Exception {
+        String at = (String) login("demo-client", "demo-secret").get("access_token");
+        for (String path : List.of("/admin;x=y/whoami", "/admin/./whoami", "/api/../admin/whoami", "/%61dmin/whoami", "/admin//whoami")) {
+            HttpResponse<String> r = get(path, "Authorization", "Bearer " + at);
+            assertTrue(r.statusCode() == 403 || r.statusCode() == 404 || r.statusCode() == 400, path + " gave " + r.statusCode() + ": " + r.body());
+            assertFalse(r.body().contains("alice|"), path + " reached the application without the admin scope");
+        }
+    }
+
     // ------------------------------------------------------------ refresh flow and revocation over HTTP
 
     @Test
