@@ -150,7 +150,7 @@ public final class BearerTokenFilter implements Filter {
         }
         if (credentials.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
-            sendJson(response, 401, null, null);
+            JsonResponses.error(response, 401, null, null);
             return;
         }
         ValidationResult result = validator.validate(credentials.get(0));
@@ -254,17 +254,7 @@ public final class BearerTokenFilter implements Filter {
             h.append(", scope=\"").append(scope).append('"');
         }
         response.setHeader("WWW-Authenticate", h.toString());
-        sendJson(response, code.httpStatus(), code.code(), description);
-    }
-
-    private static void sendJson(HttpServletResponse response, int status, String error, String description) throws IOException {
-        response.setStatus(status);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json;charset=UTF-8");
-        String body = error == null ? "{}" : org.jose4j.json.JsonUtil.toJson(Map.of("error", error, "error_description", description));
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        JsonResponses.error(response, code.httpStatus(), code.code(), description);
     }
 
     /** The request as the application sees it after a valid bearer token. */

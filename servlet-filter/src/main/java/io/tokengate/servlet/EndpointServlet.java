@@ -104,17 +104,17 @@ public final class EndpointServlet extends HttpServlet {
                 form = readForm(request);
             } catch (TooLarge e) {
                 drain(request);
-                writeError(response, 400, "invalid_request", "The request body is too large");
+                JsonResponses.error(response, 400, "invalid_request", "The request body is too large");
                 return;
             } catch (IllegalArgumentException e) {
-                writeError(response, 400, "invalid_request", "The request body is not valid form encoding");
+                JsonResponses.error(response, 400, "invalid_request", "The request body is not valid form encoding");
                 return;
             }
             form.forEach((k, values) -> values.forEach(v -> b.param(k, v)));
             String cookie = refreshCookie(request);
             if (cookie != null && kind != Kind.INTROSPECTION && !form.containsKey(kind == Kind.TOKEN ? "refresh_token" : "token")) {
                 if (!csrfSafe(request)) {
-                    writeError(response, 400, "invalid_request",
+                    JsonResponses.error(response, 400, "invalid_request",
                             "A cookie-authenticated request needs an allowed Origin and the " + CSRF_HEADER + " header");
                     return;
                 }
@@ -232,15 +232,6 @@ public final class EndpointServlet extends HttpServlet {
             response.addHeader("Set-Cookie", cookieHeader(r.refreshTokenCookie(), r.refreshTokenCookieMaxAge().getSeconds()));
         }
         byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-    }
-
-    static void writeError(HttpServletResponse response, int status, String error, String description) throws IOException {
-        response.setStatus(status);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json;charset=UTF-8");
-        byte[] bytes = org.jose4j.json.JsonUtil.toJson(Map.of("error", error, "error_description", description)).getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

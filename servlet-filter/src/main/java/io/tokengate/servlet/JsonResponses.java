@@ -1,0 +1,29 @@
+package io.tokengate.servlet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.jose4j.json.JsonUtil;
+
+/** Writes the small JSON answers of the filter and the endpoints: never cached, never an HTML page. */
+final class JsonResponses {
+    private JsonResponses() {
+    }
+
+    /** {@code {"error": ..., "error_description": ...}}, or {@code {}} when {@code error} is null. */
+    static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
+        write(response, status, error == null ? "{}" : JsonUtil.toJson(Map.of("error", error, "error_description", description)));
+    }
+
+    static void write(HttpServletResponse response, int status, String json) throws IOException {
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=UTF-8");
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}
