@@ -43,29 +43,44 @@ public final class BearerTokenFilter implements Filter {
     public static final String TOKEN_ATTRIBUTE = "io.tokengate.AccessToken";
     /** {@link HttpServletRequest#getAuthType()} of a bearer-authenticated request. */
     public static final String AUTH_TYPE = "BEARER";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private static final System.Logger LOG = System.getLogger(BearerTokenFilter.class.getName());
 
     private AccessTokenValidator validator;
-    private String realm;
-    private boolean queryToken;
-    private String cookieName;
-    private List<ScopeRule> scopeRules;
-    private Map<String, Set<String>> rolesByScope;
+    private Config config;
+    /** Set when start-up failed: every request is refused rather than let through unchecked. */
+    private String failure;
 
     private record ScopeRule(String pattern, Set<String> scopes) {
     }
 
+    /** The filter's settings, checked at start-up by {@link TokenGateListener} for every declared filter. */
+    record Config(String realm, boolean queryToken, String cookieName, List<ScopeRule> scopeRules,
+                  Map<String, Set<String>> rolesByScope, Set<String> allowedOrigins) {
+
+        static Config read(Settings settings) {
+            String realm = settings.get(Setting.REALM, "tokengate");
+            for (char c : realm.toCharArray()) {
+                if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+                    throw new ConfigurationException(Setting.REALM, "may hold printable ASCII without quotes or backslashes only");
+                }
+            }
+            return new Config(realm, settings.bool(Setting.ACCESS_TOKEN_QUERY_PARAMETER, false), settings.get(Setting.ACCESS_TOKEN_COOKIE),
+                    parseScopeRules(settings.get(Setting.REQUIRED_SCOPES)), parseScopeRoles(settings.get(Setting.SCOPE_ROLES)),
+                    HttpSettings.read(settings, "").allowedOrigins());
+        }
+    }
+
     @Override
-    public void init(FilterConfig config) throws ServletException {
+    public void init(FilterConfig filterConfig) {
         try {
-            Settings settings = new Settings(ServletSettings.of(config));
-            this.validator = TokenGateListener.of(config.getServletContext()).validator();
-            this.realm = settings.get(Setting.REALM, "tokengate");
-            this.queryToken = settings.bool(Setting.ACCESS_TOKEN_QUERY_PARAMETER, false);
-            this.cookieName = settings.get(Setting.ACCESS_TOKEN_COOKIE);
-            this.scopeRules = parseScopeRules(settings.get(Setting.REQUIRED_SCOPES));
-            this.rolesByScope = parseScopeRoles(settings.get(Setting.SCOPE_ROLES));
-        } catch (ConfigurationException e) {
-            throw new ServletException(e.getMessage(), e);
+            this.config = Config.read(new Settings(ServletSettings.of(filterConfig)));
+            this.validator = TokenGateListener.of(filterConfig.getServletContext()).validator();
+        } catch (ConfigurationException | ServletException e) {
+            // never throw: a container may then run the application without its filter, i.e. unprotected
+            failure = e.getMessage();
+            LOG.log(System.Logger.Level.ERROR, "TG-0304 the bearer filter {0} refuses every request: {1}", filterConfig.getFilterName(), failure);
         }
     }
 
@@ -80,7 +95,7 @@ public final class BearerTokenFilter implements Filter {
             }
             int eq = entry.indexOf('=');
             if (eq < 1) {
-                throw new ConfigurationException(Setting.REQUIRED_SCOPES, "each entry is /pattern=scope scope");
+                throw new ConfigurationException(Setting.REQUIRED_SCOPES, "entry '" + entry.trim() + "' is not /pattern=scope scope");
             }
             String pattern = entry.substring(0, eq).trim();
             if (!(pattern.startsWith("/") || pattern.startsWith("*."))) {
@@ -88,6 +103,9 @@ public final class BearerTokenFilter implements Filter {
             }
             Set<String> scopes = new LinkedHashSet<>(List.of(entry.substring(eq + 1).trim().split("\\s+")));
             scopes.remove("");
+            if (scopes.isEmpty()) {
+                throw new ConfigurationException(Setting.REQUIRED_SCOPES, "entry '" + entry.trim() + "' names no scope");
+            }
             rules.add(new ScopeRule(pattern, scopes));
         }
         return rules;
@@ -103,8 +121,8 @@ public final class BearerTokenFilter implements Filter {
                 continue;
             }
             int eq = entry.indexOf('=');
-            if (eq < 1) {
-                throw new ConfigurationException(Setting.SCOPE_ROLES, "each entry is scope=role");
+            if (eq < 1 || entry.substring(eq + 1).isBlank()) {
+                throw new ConfigurationException(Setting.SCOPE_ROLES, "entry '" + entry.trim() + "' is not scope=role");
             }
             map.computeIfAbsent(entry.substring(0, eq).trim(), k -> new LinkedHashSet<>()).add(entry.substring(eq + 1).trim());
         }
@@ -115,6 +133,11 @@ public final class BearerTokenFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
+        if (failure != null) {
+            JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
+            return;
+        }
+        String realm = config.realm();
         List<String> credentials = new ArrayList<>(1);
         boolean malformedHeader = false;
         List<String> headers = Collections.list(request.getHeaders("Authorization"));
@@ -130,22 +153,24 @@ public final class BearerTokenFilter implements Filter {
                 malformedHeader = true;
             }
         }
-        if (queryToken) {
+        if (config.queryToken()) {
             credentials.addAll(queryValues(request.getQueryString(), "access_token"));
         }
-        if (cookieName != null && request.getCookies() != null) {
+        boolean fromCookie = false;
+        if (config.cookieName() != null && request.getCookies() != null) {
             for (Cookie c : request.getCookies()) {
-                if (cookieName.equals(c.getName()) && !c.getValue().isEmpty()) {
+                if (config.cookieName().equals(c.getName()) && !c.getValue().isEmpty()) {
                     credentials.add(c.getValue());
+                    fromCookie = true;
                 }
             }
         }
         if (credentials.size() > 1 || headers.size() > 1) {
-            challenge(response, BearerErrorCode.INVALID_REQUEST, "The request carries more than one credential", null);
+            challenge(response, realm, BearerErrorCode.INVALID_REQUEST, "The request carries more than one credential", null);
             return;
         }
         if (malformedHeader) {
-            challenge(response, BearerErrorCode.INVALID_REQUEST, "The Authorization header is malformed", null);
+            challenge(response, realm, BearerErrorCode.INVALID_REQUEST, "The Authorization header is malformed", null);
             return;
         }
         if (credentials.isEmpty()) {
@@ -153,20 +178,25 @@ public final class BearerTokenFilter implements Filter {
             JsonResponses.error(response, 401, null, null);
             return;
         }
+        if (fromCookie && !SAFE_METHODS.contains(request.getMethod()) && !config.allowedOrigins().contains(request.getHeader("Origin"))) {
+            // a cookie rides along with cross-site requests: state-changing ones must come from an allowed origin
+            challenge(response, realm, BearerErrorCode.INVALID_REQUEST, "A cookie-authenticated request must come from an allowed Origin", null);
+            return;
+        }
         ValidationResult result = validator.validate(credentials.get(0));
         if (!(result instanceof ValidationResult.Valid valid)) {
             ValidationResult.Invalid invalid = (ValidationResult.Invalid) result;
-            challenge(response, invalid.errorCode(), invalid.description(), null);
+            challenge(response, realm, invalid.errorCode(), invalid.description(), null);
             return;
         }
         AccessTokenPrincipal token = valid.token();
         Set<String> required = requiredScopes(pathOf(request));
         if (!token.scopes().containsAll(required)) {
-            challenge(response, BearerErrorCode.INSUFFICIENT_SCOPE, "The access token lacks a required scope", String.join(" ", required));
+            challenge(response, realm, BearerErrorCode.INSUFFICIENT_SCOPE, "The access token lacks a required scope", String.join(" ", required));
             return;
         }
         request.setAttribute(TOKEN_ATTRIBUTE, token);
-        chain.doFilter(new BearerRequest(request, token, rolesByScope), response);
+        chain.doFilter(new BearerRequest(request, token, config.rolesByScope()), response);
     }
 
     /** RFC 6750 §2.1 b64token. */
@@ -220,11 +250,11 @@ public final class BearerTokenFilter implements Filter {
     }
 
     private Set<String> requiredScopes(String path) {
-        if (scopeRules.isEmpty()) {
+        if (config.scopeRules().isEmpty()) {
             return Set.of();
         }
         Set<String> required = new LinkedHashSet<>();
-        for (ScopeRule rule : scopeRules) {
+        for (ScopeRule rule : config.scopeRules()) {
             if (matches(rule.pattern(), path)) {
                 required.addAll(rule.scopes());
             }
@@ -244,10 +274,11 @@ public final class BearerTokenFilter implements Filter {
         if (pattern.startsWith("*.")) {
             return path.endsWith(pattern.substring(1));
         }
-        return path.equals(pattern);
+        return path.equals(pattern) || path.equals(pattern + "/"); // a trailing slash reaches the same resource
     }
 
-    private void challenge(HttpServletResponse response, BearerErrorCode code, String description, String scope) throws IOException {
+    private static void challenge(HttpServletResponse response, String realm, BearerErrorCode code, String description, String scope)
+            throws IOException {
         StringBuilder h = new StringBuilder("Bearer realm=\"").append(realm).append("\", error=\"").append(code.code())
                 .append("\", error_description=\"").append(description).append('"');
         if (scope != null) {

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -12,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -23,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.Setting;
-import io.tokengate.core.config.Settings;
 import io.tokengate.core.endpoint.EndpointRequest;
 import io.tokengate.core.endpoint.EndpointResponse;
 
@@ -45,12 +42,12 @@ public final class EndpointServlet extends HttpServlet {
     /** Which endpoint this servlet serves. */
     public enum Kind { TOKEN, REVOCATION, INTROSPECTION }
 
+    /** Init-param naming the endpoint of a declared servlet: token, revocation or introspection. */
+    public static final String KIND_PARAMETER = "tokengate.endpoint";
+
     private Kind kind;
     private transient TokenGate tokenGate;
-    private int maxRequestSize;
-    private Set<String> allowedOrigins;
-    private boolean insecureLocalhost;
-    private String cookiePath;
+    private transient HttpSettings http;
 
     /** For web.xml declarations: the kind comes from the init-param {@code tokengate.endpoint} (token, revocation, introspection). */
     public EndpointServlet() {
@@ -64,30 +61,29 @@ public final class EndpointServlet extends HttpServlet {
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
         if (kind == null) {
-            String k = config.getInitParameter("tokengate.endpoint");
-            try {
-                kind = Kind.valueOf(String.valueOf(k).toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ServletException("TG-0001 TokenGate configuration: tokengate.endpoint: '" + k
-                        + "' is not token, revocation or introspection");
+            kind = kindOf(config.getInitParameter(KIND_PARAMETER));
+            if (kind == null) {
+                throw new ServletException("TG-0001 TokenGate configuration: " + KIND_PARAMETER + ": is not token, revocation or introspection");
             }
         }
         tokenGate = TokenGateListener.of(config.getServletContext());
-        Settings settings = tokenGate.settings();
-        maxRequestSize = settings.integer(Setting.MAX_REQUEST_SIZE, 65536);
-        List<String> origins = settings.list(Setting.ALLOWED_ORIGINS);
-        allowedOrigins = origins.isEmpty() ? Set.of(originOf(settings.required(Setting.ISSUER))) : Set.copyOf(origins);
-        insecureLocalhost = settings.bool(Setting.COOKIE_INSECURE_LOCALHOST, false);
-        if (insecureLocalhost && kind == Kind.TOKEN) {
+        http = HttpSettings.read(tokenGate.settings(), config.getServletContext().getContextPath()); // checked at start-up already
+        if (http.insecureLocalhost() && kind == Kind.TOKEN) {
             LOG.log(Level.WARNING, "TG-0302 the refresh cookie of {0} is sent without Secure, for http://localhost development only",
-                    settings.get(Setting.ISSUER));
+                    tokenGate.settings().get(Setting.ISSUER));
         }
-        cookiePath = config.getServletContext().getContextPath() + settings.get(Setting.TOKEN_PATH, "/oauth/token");
     }
 
-    private static String originOf(String url) {
-        URI u = URI.create(url);
-        return u.getScheme() + "://" + u.getRawAuthority();
+    /** The kind named by an init-param value, or null. */
+    static Kind kindOf(String value) {
+        if (value != null) {
+            for (Kind k : Kind.values()) {
+                if (k.name().equalsIgnoreCase(value.trim())) {
+                    return k;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -111,8 +107,15 @@ public final class EndpointServlet extends HttpServlet {
                 return;
             }
             form.forEach((k, values) -> values.forEach(v -> b.param(k, v)));
-            String cookie = refreshCookie(request);
-            if (cookie != null && kind != Kind.INTROSPECTION && !form.containsKey(kind == Kind.TOKEN ? "refresh_token" : "token")) {
+            List<String> cookies = refreshCookies(request);
+            if (cookies.size() > 1) { // a second cookie of that name may have been planted from a sibling domain
+                JsonResponses.error(response, 400, "invalid_request", "The request carries more than one refresh-token cookie");
+                return;
+            }
+            String cookie = cookies.isEmpty() ? null : cookies.get(0);
+            boolean usesCookie = kind == Kind.TOKEN ? List.of("refresh_token").equals(form.get("grant_type")) && !form.containsKey("refresh_token")
+                    : kind == Kind.REVOCATION && !form.containsKey("token");
+            if (cookie != null && usesCookie) {
                 if (!csrfSafe(request)) {
                     JsonResponses.error(response, 400, "invalid_request",
                             "A cookie-authenticated request needs an allowed Origin and the " + CSRF_HEADER + " header");
@@ -133,7 +136,7 @@ public final class EndpointServlet extends HttpServlet {
                 break;
             case REVOCATION:
                 r = tokenGate.endpoint().revoke(endpointRequest);
-                if (r.status() == 200 && refreshCookie(request) != null) {
+                if (r.status() == 200 && !refreshCookies(request).isEmpty()) {
                     response.addHeader("Set-Cookie", cookieHeader("", 0)); // signed out: the cookie goes too
                 }
                 break;
@@ -145,32 +148,34 @@ public final class EndpointServlet extends HttpServlet {
 
     private boolean csrfSafe(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
-        return origin != null && allowedOrigins.contains(origin) && "1".equals(request.getHeader(CSRF_HEADER));
+        return origin != null && http.allowedOrigins().contains(origin) && "1".equals(request.getHeader(CSRF_HEADER));
     }
 
     private String cookieName() {
-        return insecureLocalhost ? LOCALHOST_COOKIE : SECURE_COOKIE;
+        return http.insecureLocalhost() ? LOCALHOST_COOKIE : SECURE_COOKIE;
     }
 
-    private String refreshCookie(HttpServletRequest request) {
+    private List<String> refreshCookies(HttpServletRequest request) {
+        List<String> values = new java.util.ArrayList<>(1);
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie c : cookies) {
                 if (cookieName().equals(c.getName()) && !c.getValue().isEmpty()) {
-                    return c.getValue();
+                    values.add(c.getValue());
                 }
             }
         }
-        return null;
+        return values;
     }
 
     /**
      * {@code __Secure-} (not {@code __Host-}, which browsers accept only with {@code Path=/}): host-only (no
-     * Domain), Secure, HttpOnly, SameSite=Strict, and a Path limited to the token endpoint.
+     * Domain), Secure, HttpOnly, SameSite=Strict, and a Path limited to the folder of the token and revocation
+     * endpoints.
      */
     private String cookieHeader(String value, long maxAge) {
-        return cookieName() + "=" + value + "; Path=" + cookiePath + "; Max-Age=" + maxAge + "; HttpOnly"
-                + (insecureLocalhost ? "" : "; Secure") + "; SameSite=Strict";
+        return cookieName() + "=" + value + "; Path=" + http.cookiePath() + "; Max-Age=" + maxAge + "; HttpOnly"
+                + (http.insecureLocalhost() ? "" : "; Secure") + "; SameSite=Strict";
     }
 
     private static boolean isForm(String contentType) {
@@ -202,7 +207,7 @@ public final class EndpointServlet extends HttpServlet {
         try (InputStream in = request.getInputStream()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                if (body.size() + n > maxRequestSize) {
+                if (body.size() + n > http.maxRequestSize()) {
                     throw new TooLarge();
                 }
                 body.write(buffer, 0, n);

@@ -2,7 +2,6 @@ package io.tokengate.servlet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -11,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.tokengate.core.TokenGate;
-import io.tokengate.core.config.Setting;
 
 /**
  * The JWK Set (RFC 7517) of the public keys that verify now: next, active and previous. Cacheable for
@@ -26,7 +24,17 @@ public final class JwksServlet extends HttpServlet {
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
         tokenGate = TokenGateListener.of(config.getServletContext());
-        maxAge = tokenGate.settings().duration(Setting.JWKS_MAX_AGE, Duration.ofMinutes(5)).getSeconds();
+        maxAge = HttpSettings.read(tokenGate.settings(), config.getServletContext().getContextPath()).jwksMaxAge().getSeconds();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET, HEAD");
+            JsonResponses.error(response, 405, "invalid_request", "The JWKS is read with GET");
+            return;
+        }
+        super.service(request, response);
     }
 
     @Override

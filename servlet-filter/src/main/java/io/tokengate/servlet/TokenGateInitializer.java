@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 
+import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 
@@ -16,29 +17,78 @@ import io.tokengate.core.config.Settings;
  * servlets at their configured paths.
  */
 public final class TokenGateInitializer implements ServletContainerInitializer {
+    private static final System.Logger LOG = System.getLogger(TokenGateInitializer.class.getName());
 
     @Override
-    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws jakarta.servlet.ServletException {
         if (context.getInitParameter(Setting.ISSUER.key()) == null) {
+            for (jakarta.servlet.FilterRegistration f : context.getFilterRegistrations().values()) {
+                if (BearerTokenFilter.class.getName().equals(f.getClassName())) {
+                    // declared but not configured: refuse to start rather than run the application unprotected
+                    throw new jakarta.servlet.ServletException("TG-0001 TokenGate configuration: " + Setting.ISSUER.key()
+                            + ": is required (the filter " + f.getName() + " is declared)");
+                }
+            }
             return;
         }
-        context.addListener(TokenGateListener.class);
         Settings settings = new Settings(ServletSettings.of(context));
+        try {
+            checkWebSettings(settings, context); // registrations are visible here, not from a programmatic listener
+        } catch (ConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, e.getMessage());
+            throw new jakarta.servlet.ServletException(e.getMessage(), e); // fails the deployment, once
+        }
+        context.addListener(TokenGateListener.class);
         if (settings.bool(Setting.ENDPOINTS, false)) {
-            register(context, "tokengate-token", new EndpointServlet(EndpointServlet.Kind.TOKEN), settings.get(Setting.TOKEN_PATH, "/oauth/token"));
-            register(context, "tokengate-revocation", new EndpointServlet(EndpointServlet.Kind.REVOCATION),
+            register(context, "tokengate-token", endpoint(EndpointServlet.Kind.TOKEN), settings.get(Setting.TOKEN_PATH, "/oauth/token"));
+            register(context, "tokengate-revocation", endpoint(EndpointServlet.Kind.REVOCATION),
                     settings.get(Setting.REVOCATION_PATH, "/oauth/revoke"));
-            register(context, "tokengate-introspection", new EndpointServlet(EndpointServlet.Kind.INTROSPECTION),
+            register(context, "tokengate-introspection", endpoint(EndpointServlet.Kind.INTROSPECTION),
                     settings.get(Setting.INTROSPECTION_PATH, "/oauth/introspect"));
             register(context, "tokengate-jwks", new JwksServlet(), settings.get(Setting.JWKS_PATH, "/oauth/jwks"));
             register(context, "tokengate-metadata", new MetadataServlet(), MetadataServlet.PATH);
         }
     }
 
+    /**
+     * Checks, once at start-up, every setting read later by the filter and the servlets, so none of them can fail
+     * per request; and warns when the issuer's path is not the application's (the metadata would advertise URLs
+     * that do not exist).
+     */
+    static void checkWebSettings(Settings settings, ServletContext context) {
+        HttpSettings.read(settings, context.getContextPath());
+        for (jakarta.servlet.FilterRegistration f : context.getFilterRegistrations().values()) {
+            if (BearerTokenFilter.class.getName().equals(f.getClassName())) {
+                java.util.Map<String, String> own = f.getInitParameters();
+                BearerTokenFilter.Config.read(new Settings(((io.tokengate.core.config.SettingsSource) own::get).orElse(ServletSettings.of(context))));
+            }
+        }
+        for (jakarta.servlet.ServletRegistration r : context.getServletRegistrations().values()) {
+            if (EndpointServlet.class.getName().equals(r.getClassName())
+                    && EndpointServlet.kindOf(r.getInitParameter(EndpointServlet.KIND_PARAMETER)) == null) {
+                throw new ConfigurationException(Setting.ENDPOINTS, "servlet " + r.getName() + " needs the init-param "
+                        + EndpointServlet.KIND_PARAMETER + " = token, revocation or introspection");
+            }
+        }
+        String path = java.net.URI.create(settings.required(Setting.ISSUER)).getPath();
+        if (!(path == null ? "" : path.replaceAll("/$", "")).equals(context.getContextPath())) {
+            LOG.log(System.Logger.Level.WARNING, "TG-0303 the issuer {0} does not end in the application path {1}: the metadata advertises"
+                    + " endpoint URLs under the issuer", settings.get(Setting.ISSUER), context.getContextPath());
+        }
+    }
+
+    private static EndpointServlet endpoint(EndpointServlet.Kind kind) {
+        return new EndpointServlet(kind);
+    }
+
     private static void register(ServletContext context, String name, jakarta.servlet.Servlet servlet, String path) {
         ServletRegistration.Dynamic r = context.addServlet(name, servlet);
         if (r != null) { // null: the application declared a servlet of that name itself
             r.addMapping(path);
+            r.setLoadOnStartup(1);
+            if (servlet instanceof EndpointServlet) {
+                r.setInitParameter(EndpointServlet.KIND_PARAMETER, name.substring("tokengate-".length()));
+            }
         }
     }
 }

@@ -36,8 +36,14 @@ public final class TokenGateListener implements ServletContextListener {
         try {
             Settings settings = new Settings(ServletSettings.of(context));
             RefreshTokenStore store = store(settings, context);
-            TokenGate tokenGate = TokenGate.builder(ServletSettings.of(context)).store(store)
-                    .credentialVerifier(verifier(settings, context)).build();
+            TokenGate tokenGate;
+            try {
+                tokenGate = TokenGate.builder(ServletSettings.of(context)).store(store)
+                        .credentialVerifier(verifier(settings, context)).build();
+            } catch (RuntimeException e) {
+                contextDestroyed(event); // close the store opened above
+                throw e;
+            }
             context.setAttribute(ATTRIBUTE, tokenGate);
             LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}", context.getContextPath(),
                     settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());

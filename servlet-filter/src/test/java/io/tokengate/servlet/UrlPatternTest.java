@@ -20,6 +20,7 @@ class UrlPatternTest {
     void exactExtensionAndDefaultPatterns() {
         assertTrue(BearerTokenFilter.matches("/report", "/report"));
         assertFalse(BearerTokenFilter.matches("/report", "/report/x"));
+        assertTrue(BearerTokenFilter.matches("/report", "/report/"), "a trailing slash reaches the same resource");
         assertTrue(BearerTokenFilter.matches("*.pdf", "/files/a.pdf"));
         assertFalse(BearerTokenFilter.matches("*.pdf", "/files/a.pdf.txt"));
         assertTrue(BearerTokenFilter.matches("/", "/anything"));

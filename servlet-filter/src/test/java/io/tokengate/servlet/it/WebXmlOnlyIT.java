@@ -36,7 +36,8 @@ import io.tokengate.core.client.ClientSecrets;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WebXmlOnlyIT {
-    static final String ISSUER = "http://localhost:8080";
+    static final String ISSUER = "http://localhost:8080/webxml";
+    static final String ORIGIN = "http://localhost:8080";
 
     @Deployment(testable = false)
     static WebArchive war() throws IOException {
@@ -279,7 +280,8 @@ class WebXmlOnlyIT {
         assertFalse(json(r).containsKey("refresh_token"));
         String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.startsWith("__Secure-tokengate-refresh="), cookie);
-        for (String attribute : List.of("; HttpOnly", "; Secure", "; SameSite=Strict", "; Path=" + deployment.getPath().replaceAll("/$", "") + "/oauth/token")) {
+        cookie = cookie + ";";
+        for (String attribute : List.of("; HttpOnly", "; Secure", "; SameSite=Strict", "; Path=" + deployment.getPath().replaceAll("/$", "") + "/oauth;")) {
             assertTrue(cookie.contains(attribute), cookie + " lacks " + attribute);
         }
         assertFalse(cookie.contains("Domain="));
@@ -292,10 +294,26 @@ class WebXmlOnlyIT {
         assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie), 400, "invalid_request");
         assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie, "Origin", "https://evil.example",
                 "X-TokenGate-Refresh", "1"), 400, "invalid_request");
-        HttpResponse<String> ok = postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie, "Origin", ISSUER,
+        assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie, "Origin", ORIGIN), 400,
+                "invalid_request");
+        assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie + "; " + cookie.replaceAll("=.*", "=planted"),
+                "Origin", ORIGIN, "X-TokenGate-Refresh", "1"), 400, "invalid_request");
+        HttpResponse<String> ok = postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie, "Origin", ORIGIN,
                 "X-TokenGate-Refresh", "1");
         assertEquals(200, ok.statusCode(), ok.body());
-        assertFalse(ok.headers().firstValue("Set-Cookie").orElseThrow().startsWith(cookie + ";"), "rotated");
+        String next = ok.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        assertFalse(next.equals(cookie), "rotated");
+
+        // signing in again with an old cookie is not a cookie-authenticated request
+        assertEquals(200, postForm("/oauth/token", "grant_type=password&client_id=demo-spa&username=alice&password=alice-password",
+                "Cookie", next).statusCode());
+
+        // sign-out: the browser sends the cookie to the revocation endpoint too (same folder); it is revoked and cleared
+        HttpResponse<String> out = postForm("/oauth/revoke", "client_id=demo-spa", "Cookie", next, "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
+        assertEquals(200, out.statusCode(), out.body());
+        assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
+        assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", next, "Origin", ORIGIN,
+                "X-TokenGate-Refresh", "1"), 400, "invalid_grant");
     }
 
     // ------------------------------------------------------------ bad input at the token endpoint
@@ -313,15 +331,18 @@ class WebXmlOnlyIT {
 
     @Test
     void wrongContentTypeIsInvalidRequest() throws Exception {
+        // a form body under another content type: refused for the type, not for missing parameters
         assertRfcError(send(HttpRequest.newBuilder(uri("/oauth/token")).header("Content-Type", "application/json")
                 .header("Authorization", basic("demo-client", "demo-secret"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"password\"}"))), 400, "invalid_request");
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))), 400, "invalid_request");
     }
 
     @Test
     void megabyteBodyIsInvalidRequest() throws Exception {
-        assertRfcError(postForm("/oauth/token", "grant_type=password&pad=" + "x".repeat(1 << 20), "Authorization",
-                basic("demo-client", "demo-secret")), 400, "invalid_request");
+        HttpResponse<String> r = postForm("/oauth/token", "grant_type=password&username=alice&password=alice-password&pad="
+                + "x".repeat(1 << 20), "Authorization", basic("demo-client", "demo-secret"));
+        assertRfcError(r, 400, "invalid_request");
+        assertEquals("The request body is too large", json(r).get("error_description"));
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.tokengate.servlet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A bad init-param of the filter fails the deployment: the application never runs unprotected. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FilterFilterConfigurationErrorIT {
+    /** Unique per run, so an older server log cannot satisfy the assertion. */
+    static final String BAD = "nonce-" + java.util.UUID.randomUUID();
+
+    @Deployment(testable = false)
+    static WebArchive war() throws IOException {
+        Path work = Wars.work("filter-error");
+        Files.createDirectories(work);
+        String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
+                + "  <context-param><param-name>tokengate.issuer</param-name><param-value>http://localhost:8080/filter-error</param-value></context-param>\n"
+                + "  <context-param><param-name>tokengate.keys.directory</param-name><param-value>" + work.resolve("keys") + "</param-value></context-param>\n"
+                + "  <context-param><param-name>tokengate.store</param-name><param-value>memory</param-value></context-param>\n"
+                + "  <filter><filter-name>tokengate</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
+                + "    <init-param><param-name>tokengate.required-scopes</param-name><param-value>" + BAD + "</param-value></init-param>\n"
+                + "  </filter>\n"
+                + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/*</url-pattern></filter-mapping>\n"
+                + "</web-app>\n";
+        return Wars.war("filter-error", webXml).addAsWebResource(new StringAsset("up"), "index.txt");
+    }
+
+    @ArquillianResource
+    URL deployment;
+
+    @Test
+    void deploymentFailsWithOneMessageNamingTheKey() throws Exception {
+        // the managed container does not report a failed application start, so look at the app and the server log
+        URI page = URI.create("http://127.0.0.1:" + deployment.getPort() + "/filter-error/index.txt");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode(), "the application must not be serving, with or without its filter");
+        StringBuilder log = new StringBuilder();
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) { // Payara may add a rotation suffix
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("payara-it.log")).toList()) {
+                log.append(Files.readString(p, StandardCharsets.UTF_8));
+            }
+        }
+        assertTrue(log.toString().contains("TG-0001 TokenGate configuration: tokengate.required-scopes: entry '" + BAD + "' is not /pattern=scope scope"), "the log names the key and the problem");
+    }
+}
