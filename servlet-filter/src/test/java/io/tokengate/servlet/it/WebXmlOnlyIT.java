@@ -67,8 +67,13 @@ class WebXmlOnlyIT {
                 + "    <init-param><param-name>tokengate.required-scopes</param-name><param-value>/admin/*=admin</param-value></init-param>\n"
                 + "  </filter>\n"
                 + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/api/*</url-pattern><url-pattern>/admin/*</url-pattern></filter-mapping>\n"
+                + "  <filter><filter-name>tokengate-lenient</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
+                + "    <init-param><param-name>tokengate.access-token-query-parameter</param-name><param-value>true</param-value></init-param>\n"
+                + "    <init-param><param-name>tokengate.access-token-cookie</param-name><param-value>at</param-value></init-param>\n"
+                + "  </filter>\n"
+                + "  <filter-mapping><filter-name>tokengate-lenient</filter-name><url-pattern>/opt/*</url-pattern></filter-mapping>\n"
                 + "  <servlet><servlet-name>whoami</servlet-name><servlet-class>" + WhoAmIServlet.class.getName() + "</servlet-class></servlet>\n"
-                + "  <servlet-mapping><servlet-name>whoami</servlet-name><url-pattern>/api/whoami</url-pattern><url-pattern>/admin/whoami</url-pattern></servlet-mapping>\n"
+                + "  <servlet-mapping><servlet-name>whoami</servlet-name><url-pattern>/api/whoami</url-pattern><url-pattern>/admin/whoami</url-pattern><url-pattern>/opt/whoami</url-pattern></servlet-mapping>\n"
                 + "  <servlet><servlet-name>rows</servlet-name><servlet-class>" + RowCountServlet.class.getName() + "</servlet-class></servlet>\n"
                 + "  <servlet-mapping><servlet-name>rows</servlet-name><url-pattern>/test/rows</url-pattern></servlet-mapping>\n"
                 + "</web-app>\n";
@@ -196,6 +201,27 @@ class WebXmlOnlyIT {
             assertTrue(r.statusCode() == 403 || r.statusCode() == 404 || r.statusCode() == 400, path + " gave " + r.statusCode() + ": " + r.body());
             assertFalse(r.body().contains("alice|"), path + " reached the application without the admin scope");
         }
+    }
+
+    @Test
+    void queryAndCookieTokensWorkWhereEnabled() throws Exception {
+        String at = (String) login("demo-client", "demo-secret").get("access_token");
+        assertEquals(200, get("/opt/whoami?access_token=" + at).statusCode());
+        assertEquals(200, get("/opt/whoami", "Cookie", "at=" + at).statusCode());
+        HttpResponse<String> both = get("/opt/whoami?access_token=" + at, "Authorization", "Bearer " + at);
+        assertEquals(400, both.statusCode(), "two credentials");
+    }
+
+    @Test
+    void cookieCarriedTokenNeedsAnAllowedOriginForUnsafeMethods() throws Exception {
+        String at = (String) login("demo-client", "demo-secret").get("access_token");
+        HttpResponse<String> crossSite = send(HttpRequest.newBuilder(uri("/opt/whoami")).header("Cookie", "at=" + at)
+                .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, crossSite.statusCode());
+        assertTrue(crossSite.headers().firstValue("WWW-Authenticate").orElseThrow().contains("invalid_request"));
+        HttpResponse<String> sameSite = send(HttpRequest.newBuilder(uri("/opt/whoami")).header("Cookie", "at=" + at)
+                .header("Origin", ORIGIN).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(405, sameSite.statusCode(), "passed the filter; the servlet itself has no POST");
     }
 
     // ------------------------------------------------------------ refresh flow and revocation over HTTP
