@@ -18,6 +18,18 @@ final class JsonResponses {
         write(response, status, error == null ? "{}" : JsonUtil.toJson(Map.of("error", error, "error_description", description)));
     }
 
+    /**
+     * For read-only endpoints: answers anything but GET and HEAD with a JSON 405 and returns false.
+     */
+    static boolean readOnly(jakarta.servlet.http.HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+            return true;
+        }
+        response.setHeader("Allow", "GET, HEAD");
+        error(response, 405, "invalid_request", "This endpoint is read with GET");
+        return false;
+    }
+
     static void write(HttpServletResponse response, int status, String json) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");

@@ -29,12 +29,9 @@ public final class JwksServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
-        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET, HEAD");
-            JsonResponses.error(response, 405, "invalid_request", "The JWKS is read with GET");
-            return;
+        if (JsonResponses.readOnly(request, response)) {
+            super.service(request, response);
         }
-        super.service(request, response);
     }
 
     @Override

@@ -32,12 +32,9 @@ public final class MetadataServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET, HEAD");
-            JsonResponses.error(response, 405, "invalid_request", "The metadata is read with GET");
-            return;
+        if (JsonResponses.readOnly(request, response)) {
+            super.service(request, response);
         }
-        super.service(request, response);
     }
 
     @Override

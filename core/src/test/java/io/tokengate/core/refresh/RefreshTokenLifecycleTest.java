@@ -447,22 +447,8 @@ class RefreshTokenLifecycleTest {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 for (int round = 0; round < 200; round++) {
-                    CountDownLatch start = new CountDownLatch(1);
                     String presented = token;
-                    List<Future<EndpointResponse>> futures = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        futures.add(pool.submit(() -> {
-                            start.await();
-                            return f.refresh(presented);
-                        }));
-                    }
-                    start.countDown();
-                    Set<String> successors = new HashSet<>();
-                    for (Future<EndpointResponse> future : futures) {
-                        EndpointResponse r = future.get(60, TimeUnit.SECONDS);
-                        assertEquals(200, r.status(), () -> "round: " + r.body());
-                        successors.add(rt(json(r)));
-                    }
+                    Set<String> successors = f.refreshConcurrently(presented, threads, pool);
                     assertEquals(1, successors.size(), "round " + round + ": every caller got the one successor");
                     token = successors.iterator().next();
                     RefreshTokenRecord old = f.service.find(presented).orElseThrow();

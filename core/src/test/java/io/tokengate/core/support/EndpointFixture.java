@@ -126,6 +126,31 @@ public final class EndpointFixture {
         return endpoint.token(post("demo-client", "demo-secret", "grant_type", "refresh_token", "refresh_token", refreshToken));
     }
 
+    /**
+     * {@code threads} refreshes of one token released at the same instant; every one must succeed. Returns the
+     * refresh tokens they received (one, when rotation is exactly-once and the retry window answers the rest).
+     */
+    public Set<String> refreshConcurrently(String token, int threads, java.util.concurrent.ExecutorService pool) throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<EndpointResponse>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return refresh(token);
+            }));
+        }
+        start.countDown();
+        Set<String> successors = new java.util.HashSet<>();
+        for (java.util.concurrent.Future<EndpointResponse> future : futures) {
+            EndpointResponse r = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            if (r.status() != 200) {
+                throw new AssertionError("a concurrent refresh failed: " + r.body());
+            }
+            successors.add((String) json(r).get("refresh_token"));
+        }
+        return successors;
+    }
+
     public static Map<String, Object> json(EndpointResponse r) {
         try {
             return JsonUtil.parseJson(r.body());

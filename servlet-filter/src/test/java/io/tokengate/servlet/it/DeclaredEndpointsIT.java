@@ -10,7 +10,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,24 +41,20 @@ class DeclaredEndpointsIT {
                 "client.spa.type=public", "client.spa.grants=password refresh_token", "client.spa.cookie-mode=true", ""));
         String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + param("tokengate.issuer", ISSUER)
-                + param("tokengate.keys.directory", work.resolve("keys").toString())
-                + param("tokengate.clients", clients.toString())
-                + param("tokengate.credential-verifier", TestUsers.class.getName())
-                + param("tokengate.store", "memory")
-                + param("tokengate.token-path", "/auth/token")
-                + param("tokengate.jwks-path", "/auth/keys")
-                + param("tokengate.cookie-insecure-localhost", "true")
+                + Wars.param("tokengate.issuer", ISSUER)
+                + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
+                + Wars.param("tokengate.clients", clients.toString())
+                + Wars.param("tokengate.credential-verifier", TestUsers.class.getName())
+                + Wars.param("tokengate.store", "memory")
+                + Wars.param("tokengate.token-path", "/auth/token")
+                + Wars.param("tokengate.jwks-path", "/auth/keys")
+                + Wars.param("tokengate.cookie-insecure-localhost", "true")
                 + servlet("token", "io.tokengate.servlet.EndpointServlet", "/auth/token",
                         "<init-param><param-name>tokengate.endpoint</param-name><param-value>token</param-value></init-param>")
                 + servlet("keys", "io.tokengate.servlet.JwksServlet", "/auth/keys", "")
                 + servlet("metadata", "io.tokengate.servlet.MetadataServlet", "/.well-known/oauth-authorization-server", "")
                 + "</web-app>\n";
         return Wars.war("declared", webXml).addClass(TestUsers.class);
-    }
-
-    private static String param(String name, String value) {
-        return "  <context-param><param-name>" + name + "</param-name><param-value>" + value + "</param-value></context-param>\n";
     }
 
     private static String servlet(String name, String type, String path, String init) {
@@ -99,13 +94,8 @@ class DeclaredEndpointsIT {
 
     @Test
     void inMemoryStoreAndInsecureCookiesAreAnnouncedInTheLog() throws Exception {
-        StringBuilder log = new StringBuilder();
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("payara-it.log")).toList()) {
-                log.append(Files.readString(p, StandardCharsets.UTF_8));
-            }
-        }
-        assertTrue(log.toString().contains("TG-0301 refresh tokens of " + ISSUER + " are kept in memory"));
-        assertTrue(log.toString().contains("TG-0302 the refresh cookie of " + ISSUER + " is sent without Secure"));
+        String log = Wars.serverLog();
+        assertTrue(log.contains("TG-0301 refresh tokens of " + ISSUER + " are kept in memory"));
+        assertTrue(log.contains("TG-0302 the refresh cookie of " + ISSUER + " is sent without Secure"));
     }
 }

@@ -39,6 +39,35 @@ final class Wars {
         return ShrinkWrap.create(ZipImporter.class, name).importFrom(location).as(JavaArchive.class);
     }
 
+    /** One web.xml context-param. */
+    static String param(String name, String value) {
+        return "  <context-param><param-name>" + name + "</param-name><param-value>" + value + "</param-value></context-param>\n";
+    }
+
+    /** web.xml around the given elements. */
+    static String webXml(String... elements) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
+                + String.join("", elements) + "</web-app>\n";
+    }
+
+    /** Everything the Payara Micro servers of this run logged (arquillian.xml sends it to target/payara-it.log*). */
+    static String serverLog() throws java.io.IOException {
+        StringBuilder log = new StringBuilder();
+        try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) { // Payara may add a rotation suffix
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("payara-it.log")).toList()) {
+                log.append(java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return log.toString();
+    }
+
+    /** The HTTP status of a GET on 127.0.0.1 at the deployment's port. */
+    static int statusOf(java.net.URL deployment, String path) throws Exception {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + deployment.getPort() + path);
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** A folder under target/ for files the deployment reads (keys, client registry). */
     static Path work(String name) {
         return Path.of(System.getProperty("java.io.tmpdir"), "it-" + name);

@@ -57,12 +57,12 @@ class WebXmlOnlyIT {
                 "client.demo-spa.cookie-mode=true", ""));
         String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + param("tokengate.issuer", ISSUER)
-                + param("tokengate.keys.directory", work.resolve("keys").toString())
-                + param("tokengate.clients", clients.toString())
-                + param("tokengate.endpoints", "true")
-                + param("tokengate.credential-verifier", TestUsers.class.getName())
-                + param("tokengate.scope-roles", "read=reader")
+                + Wars.param("tokengate.issuer", ISSUER)
+                + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
+                + Wars.param("tokengate.clients", clients.toString())
+                + Wars.param("tokengate.endpoints", "true")
+                + Wars.param("tokengate.credential-verifier", TestUsers.class.getName())
+                + Wars.param("tokengate.scope-roles", "read=reader")
                 + "  <filter><filter-name>tokengate</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
                 + "    <init-param><param-name>tokengate.required-scopes</param-name><param-value>/admin/*=admin</param-value></init-param>\n"
                 + "  </filter>\n"
@@ -78,10 +78,6 @@ class WebXmlOnlyIT {
                 + "  <servlet-mapping><servlet-name>rows</servlet-name><url-pattern>/test/rows</url-pattern></servlet-mapping>\n"
                 + "</web-app>\n";
         return Wars.war("webxml", webXml).addClasses(TestUsers.class, WhoAmIServlet.class, RowCountServlet.class);
-    }
-
-    private static String param(String name, String value) {
-        return "  <context-param><param-name>" + name + "</param-name><param-value>" + value + "</param-value></context-param>\n";
     }
 
     @ArquillianResource

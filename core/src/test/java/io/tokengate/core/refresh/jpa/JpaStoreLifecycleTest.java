@@ -53,22 +53,7 @@ class JpaStoreLifecycleTest {
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
             for (int round = 0; round < 15; round++) {
-                CountDownLatch start = new CountDownLatch(1);
-                String presented = token;
-                List<Future<EndpointResponse>> futures = new ArrayList<>();
-                for (int t = 0; t < 32; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return f.refresh(presented);
-                    }));
-                }
-                start.countDown();
-                Set<String> successors = new HashSet<>();
-                for (Future<EndpointResponse> future : futures) {
-                    EndpointResponse r = future.get(120, TimeUnit.SECONDS);
-                    assertEquals(200, r.status(), r.body());
-                    successors.add((String) json(r).get("refresh_token"));
-                }
+                Set<String> successors = f.refreshConcurrently(token, 32, pool);
                 assertEquals(1, successors.size(), "round " + round);
                 token = successors.iterator().next();
             }
