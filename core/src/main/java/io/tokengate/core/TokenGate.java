@@ -116,8 +116,8 @@ public final class TokenGate {
         RefreshTokenHasher hasher = new RefreshTokenHasher(secrets.get(0), secrets.subList(1, secrets.size()));
         RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
         this.refreshTokens = new RefreshTokenService(store, hasher, issuer, revocation, b.events, clock);
-        this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).accessTokens(issuer).validator(validator)
-                .credentialVerifier(b.credentials).events(b.events).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
+        this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).validator(validator)
+                .credentialVerifier(b.credentials).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
     }
 
     private static KeyRing loadKeys(Settings s, Clock clock, Duration retention) {

@@ -23,17 +23,12 @@ import io.tokengate.core.client.ClientRegistry;
 import io.tokengate.core.client.ClientSecrets;
 import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.client.GrantType;
-import io.tokengate.core.event.TokenEvent;
-import io.tokengate.core.event.TokenEventListener;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.refresh.RefreshTokenRecord;
 import io.tokengate.core.refresh.RefreshTokenService;
 import io.tokengate.core.refresh.StoreUnavailableException;
 import io.tokengate.core.refresh.TokenPair;
 import io.tokengate.core.refresh.TokenState;
-import io.tokengate.core.token.AccessTokenIssuer;
-import io.tokengate.core.token.AccessTokenRequest;
-import io.tokengate.core.token.IssuedAccessToken;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 import io.tokengate.core.validation.AccessTokenValidator;
 import io.tokengate.core.validation.ValidationResult;
@@ -51,20 +46,16 @@ public final class TokenEndpoint {
 
     private final ClientRegistry clients;
     private final RefreshTokenService refreshTokens;
-    private final AccessTokenIssuer accessTokens;
     private final AccessTokenValidator validator;
     private final CredentialVerifier credentials;
-    private final TokenEventListener events;
     private final String realm;
     private final Clock clock;
 
     private TokenEndpoint(Builder b) {
         this.clients = Objects.requireNonNull(b.clients, "clients");
         this.refreshTokens = Objects.requireNonNull(b.refreshTokens, "refreshTokens");
-        this.accessTokens = Objects.requireNonNull(b.accessTokens, "accessTokens");
         this.validator = Objects.requireNonNull(b.validator, "validator");
         this.credentials = b.credentials;
-        this.events = b.events == null ? TokenEventListener.NONE : b.events;
         this.realm = b.realm;
         this.clock = Objects.requireNonNull(b.clock, "clock");
     }
@@ -117,11 +108,9 @@ public final class TokenEndpoint {
 
     private EndpointResponse clientCredentials(Map<String, String> p, ClientRegistration client, String remoteAddress) {
         Set<String> scopes = granted(client, scopes(p.get("scope")));
-        IssuedAccessToken at = accessTokens.issue(AccessTokenRequest.builder(client.clientId(), client.clientId())
-                .scopes(scopes).lifetime(client.accessTokenLifetime()).build());
-        emit(new TokenEvent.Issued(clock.instant(), GrantType.CLIENT_CREDENTIALS.value(), client.clientId(), client.clientId(), null,
-                remoteAddress));
-        return tokenResponse(client, new TokenPair(at, null, null, scopes, null));
+        // the client is the subject; never a refresh token (RFC 6749 §4.4.3)
+        return tokenResponse(client, refreshTokens.issueAccessTokenOnly(new RefreshTokenService.Grant(client,
+                GrantType.CLIENT_CREDENTIALS.value(), client.clientId(), Set.of(), scopes, null, null, remoteAddress)));
     }
 
     private EndpointResponse password(EndpointRequest request, Map<String, String> p, ClientRegistration client) {
@@ -271,7 +260,7 @@ public final class TokenEndpoint {
         if (record.isEmpty()) {
             return null;
         }
-        Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+        Optional<RefreshTokenFamily> family = refreshTokens.family(record.get().familyId());
         Map<String, Object> body = new LinkedHashMap<>();
         if (family.isEmpty() || !family.get().clientId().equals(client.clientId()) || record.get().state() != TokenState.ACTIVE
                 || !family.get().usableAt(clock.instant())) {
@@ -496,21 +485,11 @@ public final class TokenEndpoint {
         return h;
     }
 
-    private void emit(TokenEvent event) {
-        try {
-            events.onEvent(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TG-1002 a token event listener failed on " + event.getClass().getSimpleName(), e);
-        }
-    }
-
     public static final class Builder {
         private ClientRegistry clients;
         private RefreshTokenService refreshTokens;
-        private AccessTokenIssuer accessTokens;
         private AccessTokenValidator validator;
         private CredentialVerifier credentials;
-        private TokenEventListener events;
         private String realm = "tokengate";
         private Clock clock = Clock.systemUTC();
 
@@ -527,11 +506,6 @@ public final class TokenEndpoint {
             return this;
         }
 
-        public Builder accessTokens(AccessTokenIssuer value) {
-            this.accessTokens = value;
-            return this;
-        }
-
         public Builder validator(AccessTokenValidator value) {
             this.validator = value;
             return this;
@@ -540,11 +514,6 @@ public final class TokenEndpoint {
         /** Enables the password grant (for the clients allowed it). */
         public Builder credentialVerifier(CredentialVerifier value) {
             this.credentials = value;
-            return this;
-        }
-
-        public Builder events(TokenEventListener value) {
-            this.events = value;
             return this;
         }
 

@@ -85,9 +85,7 @@ public final class RefreshTokenService {
         Instant now = clock.instant();
         ClientRegistration client = grant.client();
         if (!client.allows(GrantType.REFRESH_TOKEN)) {
-            IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), null, now);
-            emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), null, grant.remoteAddress()));
-            return new TokenPair(at, null, null, grant.scopes(), null);
+            return issueAccessTokenOnly(grant);
         }
         String familyId = newFamilyId();
         Instant absolute = now.plus(client.refreshAbsoluteLifetime());
@@ -100,6 +98,20 @@ public final class RefreshTokenService {
         IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), familyId, now);
         emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), familyId, grant.remoteAddress()));
         return new TokenPair(at, token, idle, grant.scopes(), familyId);
+    }
+
+    /** An access token without a refresh token or family (client_credentials, or a client that may not refresh). */
+    public TokenPair issueAccessTokenOnly(Grant grant) {
+        Instant now = clock.instant();
+        ClientRegistration client = grant.client();
+        IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), null, now);
+        emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), null, grant.remoteAddress()));
+        return new TokenPair(at, null, null, grant.scopes(), null);
+    }
+
+    /** A family by its id (e.g. the {@code familyId} of a record from {@link #find(String)}). */
+    public Optional<RefreshTokenFamily> family(String familyId) {
+        return store.findFamily(familyId);
     }
 
     /**

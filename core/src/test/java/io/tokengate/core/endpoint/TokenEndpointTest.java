@@ -192,7 +192,7 @@ class TokenEndpointTest {
         void basicCredentialsAreFormDecoded() {
             ClientRegistry registry = ClientRegistry.of(List.of(ClientRegistration.builder("a:b c").secret("s%e:c r+t")
                     .grants(GrantType.CLIENT_CREDENTIALS).build()));
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service)
                     .validator(f.validator).clock(f.clock).build();
             // RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding
             EndpointRequest r = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
@@ -223,7 +223,7 @@ class TokenEndpointTest {
 
         @Test
         void passwordGrantWithoutACredentialVerifierIsUnsupported() {
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service)
                     .validator(f.validator).clock(f.clock).build();
             assertError(endpoint.token(post("demo-client", "demo-secret", "grant_type", "password", "username", "alice",
                     "password", "alice-password")), 400, "unsupported_grant_type");
@@ -506,14 +506,14 @@ class TokenEndpointTest {
         void clientWithALifetimeTheValidatorRefusesIsAServerErrorNotABadToken() {
             ClientRegistry registry = ClientRegistry.of(List.of(ClientRegistration.builder("long").secret("long-secret")
                     .grants(GrantType.CLIENT_CREDENTIALS).accessTokenLifetime(Duration.ofHours(2)).build()));
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service)
                     .validator(f.validator).clock(f.clock).build();
             assertError(endpoint.token(post("long", "long-secret", "grant_type", "client_credentials")), 500, "server_error");
         }
 
         @Test
         void verifierAnsweringWithoutASubjectIsTemporarilyUnavailable() {
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service)
                     .validator(f.validator).clock(f.clock)
                     .credentialVerifier((u, p) -> Optional.of(new io.tokengate.core.client.CredentialVerifier.AuthenticatedUser(null, Set.of())))
                     .build();
@@ -529,7 +529,7 @@ class TokenEndpointTest {
 
         @Test
         void identityStoreDownMeansTemporarilyUnavailable() {
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service)
                     .validator(f.validator).clock(f.clock).credentialVerifier((u, p) -> {
                         throw new IllegalStateException("LDAP down");
                     }).build();
@@ -544,7 +544,7 @@ class TokenEndpointTest {
             RefreshTokenService service = new RefreshTokenService(f.store, f.hasher, f.issuer, f.revocation, e -> {
                 throw new IllegalStateException("audit log full");
             }, f.clock);
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(service).accessTokens(f.issuer)
+            TokenEndpoint endpoint = TokenEndpoint.builder().clients(f.clients).refreshTokens(service)
                     .validator(f.validator).credentialVerifier(f.users).clock(f.clock).build();
             assertEquals(200, endpoint.token(post("demo-client", "demo-secret", "grant_type", "password", "username", "alice",
                     "password", "alice-password")).status());

@@ -89,8 +89,8 @@ public final class EndpointFixture {
         this.store = store;
         this.hasher = new RefreshTokenHasher(secret, olderSecrets);
         this.service = new RefreshTokenService(store, hasher, issuer, revocation, events::add, clock);
-        this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(service).accessTokens(issuer).validator(validator)
-                .credentialVerifier(users).events(events::add).clock(clock).build();
+        this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(service).validator(validator)
+                .credentialVerifier(users).clock(clock).build();
     }
 
     public static String basic(String id, String secret) {
