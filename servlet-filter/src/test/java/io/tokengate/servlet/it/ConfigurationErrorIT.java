@@ -28,16 +28,13 @@ class ConfigurationErrorIT {
     static WebArchive war() throws IOException {
         Path work = Wars.work("config-error");
         Files.createDirectories(work);
-        String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + "  <context-param><param-name>tokengate.issuer</param-name><param-value>http://localhost:8080</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.keys.source</param-name><param-value>pkcs12</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.keys.keystore</param-name><param-value>" + MISSING
-                + "</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.keys.keystore-password</param-name><param-value>x</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.keys.active</param-name><param-value>signing</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.store</param-name><param-value>memory</param-value></context-param>\n"
-                + "</web-app>\n";
+        String webXml = Wars.webXml(
+                Wars.param("tokengate.issuer", "http://localhost:8080")
+                + Wars.param("tokengate.keys.source", "pkcs12")
+                + Wars.param("tokengate.keys.keystore", MISSING.toString())
+                + Wars.param("tokengate.keys.keystore-password", "x")
+                + Wars.param("tokengate.keys.active", "signing")
+                + Wars.param("tokengate.store", "memory"));
         return Wars.war("config-error", webXml).addAsWebResource(new StringAsset("up"), "index.txt");
     }
 

@@ -39,9 +39,7 @@ class DeclaredEndpointsIT {
         Files.createDirectories(work);
         Path clients = Files.writeString(work.resolve("clients.properties"), String.join("\n",
                 "client.spa.type=public", "client.spa.grants=password refresh_token", "client.spa.cookie-mode=true", ""));
-        String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + Wars.param("tokengate.issuer", ISSUER)
+        String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
                 + Wars.param("tokengate.clients", clients.toString())
                 + Wars.param("tokengate.credential-verifier", TestUsers.class.getName())
@@ -52,8 +50,7 @@ class DeclaredEndpointsIT {
                 + servlet("token", "io.tokengate.servlet.EndpointServlet", "/auth/token",
                         "<init-param><param-name>tokengate.endpoint</param-name><param-value>token</param-value></init-param>")
                 + servlet("keys", "io.tokengate.servlet.JwksServlet", "/auth/keys", "")
-                + servlet("metadata", "io.tokengate.servlet.MetadataServlet", "/.well-known/oauth-authorization-server", "")
-                + "</web-app>\n";
+                + servlet("metadata", "io.tokengate.servlet.MetadataServlet", "/.well-known/oauth-authorization-server", ""));
         return Wars.war("declared", webXml).addClass(TestUsers.class);
     }
 

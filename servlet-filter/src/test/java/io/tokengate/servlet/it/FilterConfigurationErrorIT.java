@@ -28,16 +28,14 @@ class FilterFilterConfigurationErrorIT {
     static WebArchive war() throws IOException {
         Path work = Wars.work("filter-error");
         Files.createDirectories(work);
-        String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + "  <context-param><param-name>tokengate.issuer</param-name><param-value>http://localhost:8080/filter-error</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.keys.directory</param-name><param-value>" + work.resolve("keys") + "</param-value></context-param>\n"
-                + "  <context-param><param-name>tokengate.store</param-name><param-value>memory</param-value></context-param>\n"
+        String webXml = Wars.webXml(
+                Wars.param("tokengate.issuer", "http://localhost:8080/filter-error")
+                + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
+                + Wars.param("tokengate.store", "memory")
                 + "  <filter><filter-name>tokengate</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
                 + "    <init-param><param-name>tokengate.required-scopes</param-name><param-value>" + BAD + "</param-value></init-param>\n"
                 + "  </filter>\n"
-                + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/*</url-pattern></filter-mapping>\n"
-                + "</web-app>\n";
+                + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/*</url-pattern></filter-mapping>\n");
         return Wars.war("filter-error", webXml).addAsWebResource(new StringAsset("up"), "index.txt");
     }
 

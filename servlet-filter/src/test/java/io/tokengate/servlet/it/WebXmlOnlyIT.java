@@ -55,9 +55,7 @@ class WebXmlOnlyIT {
                 "client.demo-spa.grants=password refresh_token",
                 "client.demo-spa.scopes=read",
                 "client.demo-spa.cookie-mode=true", ""));
-        String webXml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                + Wars.param("tokengate.issuer", ISSUER)
+        String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
                 + Wars.param("tokengate.clients", clients.toString())
                 + Wars.param("tokengate.endpoints", "true")
@@ -75,8 +73,7 @@ class WebXmlOnlyIT {
                 + "  <servlet><servlet-name>whoami</servlet-name><servlet-class>" + WhoAmIServlet.class.getName() + "</servlet-class></servlet>\n"
                 + "  <servlet-mapping><servlet-name>whoami</servlet-name><url-pattern>/api/whoami</url-pattern><url-pattern>/admin/whoami</url-pattern><url-pattern>/opt/whoami</url-pattern></servlet-mapping>\n"
                 + "  <servlet><servlet-name>rows</servlet-name><servlet-class>" + RowCountServlet.class.getName() + "</servlet-class></servlet>\n"
-                + "  <servlet-mapping><servlet-name>rows</servlet-name><url-pattern>/test/rows</url-pattern></servlet-mapping>\n"
-                + "</web-app>\n";
+                + "  <servlet-mapping><servlet-name>rows</servlet-name><url-pattern>/test/rows</url-pattern></servlet-mapping>\n");
         return Wars.war("webxml", webXml).addClasses(TestUsers.class, WhoAmIServlet.class, RowCountServlet.class);
     }
 
