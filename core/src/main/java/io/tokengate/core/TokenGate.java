@@ -50,6 +50,8 @@ import io.tokengate.core.validation.AccessTokenValidator;
 public final class TokenGate {
     private final Settings settings;
     private final KeyRing keyRing;
+    /** The generated key set behind {@link #keyRing}, or null when the keys come from the administrators' files. */
+    private final DevelopmentKeySet generatedKeys;
     private final AccessTokenIssuer issuer;
     private final AccessTokenValidator validator;
     private final RevocationRegistry revocation;
@@ -79,7 +81,9 @@ public final class TokenGate {
         }
         String groupsClaim = settings.get(Setting.GROUPS_CLAIM, AccessTokenIssuer.DEFAULT_GROUPS_CLAIM);
 
-        this.keyRing = loadKeys(settings, clock, maxLifetime.plus(skew));
+        Object keys = loadKeys(settings, clock, maxLifetime.plus(skew));
+        this.generatedKeys = keys instanceof DevelopmentKeySet d ? d : null;
+        this.keyRing = generatedKeys != null ? generatedKeys.keyRing() : (KeyRing) keys;
         this.revocation = b.revocation != null ? b.revocation : new InMemoryRevocationRegistry(clock, maxLifetime, skew);
         try {
             this.issuer = AccessTokenIssuer.builder().keyRing(keyRing).issuer(issuerId).audience(audience.toArray(String[]::new))
@@ -120,7 +124,8 @@ public final class TokenGate {
                 .credentialVerifier(b.credentials).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
     }
 
-    private static KeyRing loadKeys(Settings s, Clock clock, Duration retention) {
+    /** A {@link DevelopmentKeySet} (source generated) or a {@link KeyRing}. */
+    private static Object loadKeys(Settings s, Clock clock, Duration retention) {
         String source = s.get(Setting.KEYS_SOURCE, "generated").toLowerCase(java.util.Locale.ROOT);
         SigningAlgorithm algorithm;
         try {
@@ -131,7 +136,7 @@ public final class TokenGate {
         try {
             switch (source) {
                 case "generated":
-                    return DevelopmentKeySet.openOrCreate(keysDirectory(s), algorithm, clock, retention).keyRing();
+                    return DevelopmentKeySet.openOrCreate(keysDirectory(s), algorithm, clock, retention);
                 case "pkcs12": {
                     String store = s.required(Setting.KEYS_KEYSTORE);
                     String password = s.required(Setting.KEYS_KEYSTORE_PASSWORD);
@@ -233,6 +238,27 @@ public final class TokenGate {
 
     public KeyRing keyRing() {
         return keyRing;
+    }
+
+    /**
+     * Planned key rotation: the next key starts signing, the active one keeps verifying until the tokens it signed
+     * have expired. With generated keys a next key is generated (and published) first when none is staged; with
+     * keys from files the next key must be configured ({@code tokengate.keys.next}).
+     *
+     * @throws io.tokengate.core.keys.KeySetException when no next key is available
+     */
+    public KeySet rotateKeys() {
+        return generatedKeys != null ? generatedKeys.rotate() : keyRing.rotate();
+    }
+
+    /**
+     * Emergency retirement: the key stops verifying at once (its tokens are refused). Retiring the active key
+     * needs a next key to take over; with generated keys one is generated.
+     *
+     * @throws io.tokengate.core.keys.KeySetException when the kid is unknown or nothing could take over
+     */
+    public KeySet retireKey(String kid) {
+        return generatedKeys != null ? generatedKeys.retire(kid) : keyRing.retire(kid);
     }
 
     public AccessTokenIssuer issuer() {

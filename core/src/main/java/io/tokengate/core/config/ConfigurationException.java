@@ -9,8 +9,13 @@ public final class ConfigurationException extends RuntimeException {
     private final String key;
 
     public ConfigurationException(Setting setting, String problem) {
-        super("TG-0001 TokenGate configuration: " + setting.key() + ": " + problem);
-        this.key = setting.key();
+        this(setting.key(), problem);
+    }
+
+    /** For a key that is not (or not yet) a {@link Setting}, e.g. a misspelt one. */
+    public ConfigurationException(String key, String problem) {
+        super("TG-0001 TokenGate configuration: " + key + ": " + problem);
+        this.key = key;
     }
 
     /** The configuration key at fault. */

@@ -29,6 +29,7 @@ public enum Setting {
     CREDENTIAL_VERIFIER("tokengate.credential-verifier", null, "Class name of a `CredentialVerifier` (public no-argument constructor) that enables the password grant for the clients allowed it; the EE extension uses the container's identity stores instead."),
     STORE("tokengate.store", "jpa", "Where refresh tokens live: `jpa` (the server's datasource, tables created when missing) or `memory` (tests and demos only: lost on restart; logs warning TG-0301)."),
     DATASOURCE("tokengate.datasource", "java:comp/DefaultDataSource", "JNDI name of the datasource of the `jpa` store."),
+    SCHEMA_GENERATION("tokengate.schema-generation", "create", "`create`: the `jpa` store creates its tables and indexes when they are missing; `none`: it only uses them (a DBA applied the shipped DDL, see Storage)."),
     ENDPOINTS("tokengate.endpoints", "false", "`true` registers the token, revocation, introspection, JWKS and metadata endpoints at the paths below, with no servlet declarations."),
     TOKEN_PATH("tokengate.token-path", "/oauth/token", "Path of the token endpoint (relative to the application)."),
     REVOCATION_PATH("tokengate.revocation-path", "/oauth/revoke", "Path of the RFC 7009 revocation endpoint."),
@@ -41,7 +42,16 @@ public enum Setting {
     ALLOWED_ORIGINS("tokengate.allowed-origins", "the issuer's origin", "Origins a cookie-mode refresh may come from (the `Origin` header check of the CSRF defence), comma-separated."),
     COOKIE_INSECURE_LOCALHOST("tokengate.cookie-insecure-localhost", "false", "Development over http://localhost only: the refresh cookie loses `Secure` and its `__Secure-` prefix (warning TG-0302)."),
     JWKS_MAX_AGE("tokengate.jwks-max-age", "PT5M", "`Cache-Control: max-age` of the JWKS: stage a next key at least this long before rotating to it."),
-    MAX_REQUEST_SIZE("tokengate.max-request-size", "65536", "Largest endpoint request body in bytes; larger requests get `invalid_request`.");
+    MAX_REQUEST_SIZE("tokengate.max-request-size", "65536", "Largest endpoint request body in bytes; larger requests get `invalid_request`."),
+    MECHANISM("tokengate.mechanism", "false", "EE extension: `true` makes TokenGate the application's Jakarta Security authentication mechanism (like `@TokenGateDefinition`). Read from MicroProfile Config or system properties only: it must be known before the application starts."),
+    HANDOFF_PATH("tokengate.handoff-path", "/oauth/handoff", "EE extension: path of the container-login hand-off endpoint (with `tokengate.endpoints=true`)."),
+    ADMIN_PATH("tokengate.admin-path", "/tokengate/admin", "EE extension: path of the administration API for `tokengate-admin` callers (with `tokengate.endpoints=true`)."),
+    ADMIN_ROLE("tokengate.admin-role", "tokengate-admin", "EE extension: the role that may use the administration API."),
+    REVOCATION_REGISTRY("tokengate.revocation-registry", "auto", "EE extension: where revocations live: `jcache` (shared by the cluster; fails the start without JCache), `memory` (this server only) or `auto` (JCache when available). Logged at start-up as TG-0401."),
+    CLEANUP_INTERVAL("tokengate.cleanup-interval", "PT10M", "EE extension: how often expired families and long-rotated tokens are deleted; `PT0S` turns the scheduled cleanup off."),
+    CLEANUP_BATCH_SIZE("tokengate.cleanup-batch-size", "1000", "EE extension: rows deleted per cleanup transaction (a run repeats batches until nothing is left)."),
+    CLEANUP_KEEP_REVOKED("tokengate.cleanup-keep-revoked", "P7D", "How long a revoked family is kept, so replays of its tokens are still recognised."),
+    CLEANUP_KEEP_ROTATED("tokengate.cleanup-keep-rotated", "P30D", "How long the record of a rotated token is kept while its family lives; older replays are answered as unknown tokens (`invalid_grant`, the family is not revoked).");
 
     private final String key;
     private final String defaultValue;

@@ -24,6 +24,11 @@ public final class Settings {
         this.source = Objects.requireNonNull(source, "source");
     }
 
+    /** Where the values come from (for components that add their own source in front of it). */
+    public SettingsSource source() {
+        return source;
+    }
+
     /** The value, or null when absent or blank. */
     public String get(Setting s) {
         String raw = source.get(s.key());

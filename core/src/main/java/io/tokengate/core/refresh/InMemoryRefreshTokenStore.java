@@ -134,6 +134,23 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         return deleted;
     }
 
+    @Override
+    public synchronized int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
+        int deleted = 0;
+        for (Iterator<RefreshTokenRecord> it = tokens.values().iterator(); it.hasNext() && deleted < batchSize; ) {
+            RefreshTokenRecord t = it.next();
+            if (t.state() == TokenState.ROTATED && t.rotatedAt() != null && t.rotatedAt().isBefore(rotatedBefore)) {
+                it.remove();
+                List<String> ofFamily = tokensOfFamily.get(t.familyId());
+                if (ofFamily != null) {
+                    ofFamily.remove(t.tokenHash());
+                }
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** Number of token records held (for tests). */
     public int tokenCount() {
         return tokens.size();

@@ -296,12 +296,29 @@ public final class RefreshTokenService {
      * {@code keepRevokedFor}, kept that long so reuse of their tokens is still recognised).
      */
     public int cleanUp(Duration keepRevokedFor, int batchSize) {
-        Instant now = clock.instant();
-        int n = store.deleteExpired(now, now.minus(keepRevokedFor), batchSize);
-        if (n > 0) {
-            emit(new TokenEvent.CleanedUp(now, n));
+        return cleanUp(keepRevokedFor, null, batchSize).families();
+    }
+
+    /** What one cleanup batch deleted. */
+    public record CleanUpResult(int families, int rotatedTokens) {
+        public boolean nothing() {
+            return families == 0 && rotatedTokens == 0;
         }
-        return n;
+    }
+
+    /**
+     * One cleanup batch: up to {@code batchSize} families that can never refresh again (as
+     * {@link #cleanUp(Duration, int)}), and up to {@code batchSize} records of tokens rotated longer ago than
+     * {@code keepRotatedFor} (null: kept while their family lives). Safe to run on several servers at once.
+     */
+    public CleanUpResult cleanUp(Duration keepRevokedFor, Duration keepRotatedFor, int batchSize) {
+        Instant now = clock.instant();
+        int families = store.deleteExpired(now, now.minus(keepRevokedFor), batchSize);
+        int tokens = keepRotatedFor == null ? 0 : store.deleteRotatedTokens(now.minus(keepRotatedFor), batchSize);
+        if (families > 0 || tokens > 0) {
+            emit(new TokenEvent.CleanedUp(now, families, tokens));
+        }
+        return new CleanUpResult(families, tokens);
     }
 
     private static Set<String> narrow(Set<String> granted, Set<String> requested) {

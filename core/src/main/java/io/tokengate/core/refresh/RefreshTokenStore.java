@@ -54,4 +54,11 @@ public interface RefreshTokenStore {
      * {@code now}, or revoked before {@code revokedBefore}. Returns how many families were deleted.
      */
     int deleteExpired(Instant now, Instant revokedBefore, int batchSize);
+
+    /**
+     * Deletes up to {@code batchSize} records of tokens rotated before {@code rotatedBefore} (their families may
+     * live on): a rotated token older than that is no longer recognised as reuse, only as unknown. Returns how
+     * many were deleted.
+     */
+    int deleteRotatedTokens(Instant rotatedBefore, int batchSize);
 }

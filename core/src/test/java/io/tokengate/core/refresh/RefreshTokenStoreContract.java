@@ -329,4 +329,28 @@ public abstract class RefreshTokenStoreContract {
         assertEquals(1, store.deleteExpired(now.plus(Duration.ofDays(8)).minus(Duration.ofDays(9)),
                 now.plus(Duration.ofDays(8)), 10), "revoked long enough ago");
     }
+
+    @Test
+    void cleanupDeletesLongRotatedTokensOfLiveFamiliesInBatches() {
+        String first = id("h");
+        RefreshTokenFamily fam = newFamily(id("alice"), "demo-client", first, T0);
+        List<String> chain = new ArrayList<>(List.of(first));
+        for (int i = 1; i <= 4; i++) { // rotated at T0+1h .. T0+4h
+            String next = id("h");
+            Instant at = T0.plus(Duration.ofHours(i));
+            assertEquals(RotationResult.ROTATED,
+                    store.rotate(chain.get(i - 1), RefreshTokenRecord.active(next, "s1", fam.familyId(), at), at, at.plus(Duration.ofDays(14))));
+            chain.add(next);
+        }
+        Instant before = T0.plus(Duration.ofHours(3)).plusMillis(1); // the first three were rotated before it
+        assertEquals(2, store.deleteRotatedTokens(before, 2), "one batch");
+        assertEquals(1, store.deleteRotatedTokens(before, 2));
+        assertEquals(0, store.deleteRotatedTokens(before, 2));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(store.findToken(chain.get(i)).isEmpty(), "rotated before the cut-off: gone");
+        }
+        assertEquals(TokenState.ROTATED, store.findToken(chain.get(3)).orElseThrow().state(), "rotated after the cut-off: kept for reuse detection");
+        assertEquals(TokenState.ACTIVE, store.findToken(chain.get(4)).orElseThrow().state(), "the active token is never deleted");
+        assertTrue(store.findFamily(fam.familyId()).isPresent(), "the family lives on");
+    }
 }

@@ -85,4 +85,10 @@ public final class FaultyStore implements RefreshTokenStore {
         check("deleteExpired");
         return delegate.deleteExpired(now, revokedBefore, batchSize);
     }
+
+    @Override
+    public int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
+        check("deleteRotatedTokens");
+        return delegate.deleteRotatedTokens(rotatedBefore, batchSize);
+    }
 }

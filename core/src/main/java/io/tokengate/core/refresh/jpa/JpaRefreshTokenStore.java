@@ -191,6 +191,21 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
         });
     }
 
+    @Override
+    public int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
+        return inTransaction(em -> {
+            List<String> hashes = em.createQuery("SELECT t.tokenHash FROM TokenGateRefreshToken t WHERE t.state = :rotated"
+                            + " AND t.rotatedAt < :before", String.class)
+                    .setParameter("rotated", TokenState.ROTATED.name()).setParameter("before", rotatedBefore.toEpochMilli())
+                    .setMaxResults(batchSize).getResultList();
+            if (hashes.isEmpty()) {
+                return 0;
+            }
+            return em.createQuery("DELETE FROM TokenGateRefreshToken t WHERE t.tokenHash IN :hashes AND t.state = :rotated")
+                    .setParameter("hashes", hashes).setParameter("rotated", TokenState.ROTATED.name()).executeUpdate();
+        });
+    }
+
     // ------------------------------------------------------------------ mapping
 
     static FamilyEntity toEntity(RefreshTokenFamily f) {

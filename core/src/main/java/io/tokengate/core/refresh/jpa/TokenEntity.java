@@ -8,7 +8,9 @@ import jakarta.persistence.Table;
 
 /** Row of one refresh token: its keyed hash (never the token), its family, state and successor link. */
 @Entity(name = "TokenGateRefreshToken")
-@Table(name = "TG_REFRESH_TOKEN", indexes = @Index(name = "TG_REFRESH_TOKEN_FAMILY_IX", columnList = "FAMILY_ID"))
+@Table(name = "TG_REFRESH_TOKEN", indexes = {
+        @Index(name = "TG_REFRESH_TOKEN_FAMILY_IX", columnList = "FAMILY_ID"),
+        @Index(name = "TG_REFRESH_TOKEN_ROTATED_IX", columnList = "ROTATED_AT")})
 public class TokenEntity {
     @Id
     @Column(name = "TOKEN_HASH", length = 64)
