@@ -230,6 +230,23 @@ public final class EndpointServlet extends HttpServlet {
         return form;
     }
 
+    /**
+     * Writes a token response of the application's TokenGate the way the token endpoint does (a cookie-mode
+     * client's refresh token as the httpOnly cookie), e.g. for the EE extension's container-login hand-off.
+     */
+    public static void send(HttpServletRequest request, HttpServletResponse response, EndpointResponse r) throws IOException, ServletException {
+        EndpointServlet writer = new EndpointServlet(Kind.TOKEN);
+        writer.http = HttpSettings.read(TokenGateListener.of(request.getServletContext()).settings(), request.getServletContext().getContextPath());
+        writer.write(response, r);
+    }
+
+    /** Whether a cookie-authenticated request passes the CSRF defence: an allowed {@code Origin} and {@value #CSRF_HEADER}{@code : 1}. */
+    public static boolean csrfSafe(HttpServletRequest request, TokenGate tokenGate) {
+        EndpointServlet check = new EndpointServlet(Kind.TOKEN);
+        check.http = HttpSettings.read(tokenGate.settings(), request.getServletContext().getContextPath());
+        return check.csrfSafe(request);
+    }
+
     private void write(HttpServletResponse response, EndpointResponse r) throws IOException {
         response.setStatus(r.status());
         r.headers().forEach(response::setHeader);

@@ -9,19 +9,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jose4j.json.JsonUtil;
 
 /** Writes the small JSON answers of the filter and the endpoints: never cached, never an HTML page. */
-final class JsonResponses {
+public final class JsonResponses {
     private JsonResponses() {
     }
 
     /** {@code {"error": ..., "error_description": ...}}, or {@code {}} when {@code error} is null. */
-    static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
+    public static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
         write(response, status, error == null ? "{}" : JsonUtil.toJson(Map.of("error", error, "error_description", description)));
     }
 
     /**
      * For read-only endpoints: answers anything but GET and HEAD with a JSON 405 and returns false.
      */
-    static boolean readOnly(jakarta.servlet.http.HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public static boolean readOnly(jakarta.servlet.http.HttpServletRequest request, HttpServletResponse response) throws IOException {
         if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
             return true;
         }
@@ -30,7 +30,7 @@ final class JsonResponses {
         return false;
     }
 
-    static void write(HttpServletResponse response, int status, String json) throws IOException {
+    public static void write(HttpServletResponse response, int status, String json) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json;charset=UTF-8");

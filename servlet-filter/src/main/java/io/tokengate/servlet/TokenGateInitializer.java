@@ -1,5 +1,6 @@
 package io.tokengate.servlet;
 
+import java.util.ServiceLoader;
 import java.util.Set;
 
 import jakarta.servlet.ServletContainerInitializer;
@@ -9,6 +10,7 @@ import jakarta.servlet.ServletRegistration;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
+import io.tokengate.core.config.SettingsSource;
 
 /**
  * Found through {@code META-INF/services} in every web application that has the jar. Without the context-param
@@ -21,7 +23,20 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws jakarta.servlet.ServletException {
-        if (context.getInitParameter(Setting.ISSUER.key()) == null) {
+        if (ServiceLoader.load(TokenGateHost.class, context.getClassLoader()).stream().findAny().isPresent()) {
+            return; // a container integration is in the application: its initializer starts TokenGate
+        }
+        start(context, TokenGateHost.SERVLET);
+    }
+
+    /**
+     * Starts TokenGate for the application when its settings name an issuer (or the host requires it): adds the
+     * listener that builds it, registers the endpoint servlets when {@code tokengate.endpoints} is true. Called
+     * from a {@link ServletContainerInitializer} only.
+     */
+    public static void start(ServletContext context, TokenGateHost host) throws jakarta.servlet.ServletException {
+        SettingsSource source = host.settings(context);
+        if (source.get(Setting.ISSUER.key()) == null && !host.required(context)) {
             for (jakarta.servlet.FilterRegistration f : context.getFilterRegistrations().values()) {
                 if (BearerTokenFilter.class.getName().equals(f.getClassName())) {
                     // declared but not configured: refuse to start rather than run the application unprotected
@@ -31,22 +46,24 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
             }
             return;
         }
-        Settings settings = new Settings(ServletSettings.of(context));
+        Settings settings = new Settings(source);
         try {
+            settings.required(Setting.ISSUER);
             checkWebSettings(settings, context); // registrations are visible here, not from a programmatic listener
+            context.addListener(new TokenGateListener(source, host));
+            if (settings.bool(Setting.ENDPOINTS, false)) {
+                register(context, "tokengate-token", endpoint(EndpointServlet.Kind.TOKEN), settings.get(Setting.TOKEN_PATH, "/oauth/token"));
+                register(context, "tokengate-revocation", endpoint(EndpointServlet.Kind.REVOCATION),
+                        settings.get(Setting.REVOCATION_PATH, "/oauth/revoke"));
+                register(context, "tokengate-introspection", endpoint(EndpointServlet.Kind.INTROSPECTION),
+                        settings.get(Setting.INTROSPECTION_PATH, "/oauth/introspect"));
+                register(context, "tokengate-jwks", new JwksServlet(), settings.get(Setting.JWKS_PATH, "/oauth/jwks"));
+                register(context, "tokengate-metadata", new MetadataServlet(), MetadataServlet.PATH);
+            }
+            host.onStartup(context, settings);
         } catch (ConfigurationException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             throw new jakarta.servlet.ServletException(e.getMessage(), e); // fails the deployment, once
-        }
-        context.addListener(TokenGateListener.class);
-        if (settings.bool(Setting.ENDPOINTS, false)) {
-            register(context, "tokengate-token", endpoint(EndpointServlet.Kind.TOKEN), settings.get(Setting.TOKEN_PATH, "/oauth/token"));
-            register(context, "tokengate-revocation", endpoint(EndpointServlet.Kind.REVOCATION),
-                    settings.get(Setting.REVOCATION_PATH, "/oauth/revoke"));
-            register(context, "tokengate-introspection", endpoint(EndpointServlet.Kind.INTROSPECTION),
-                    settings.get(Setting.INTROSPECTION_PATH, "/oauth/introspect"));
-            register(context, "tokengate-jwks", new JwksServlet(), settings.get(Setting.JWKS_PATH, "/oauth/jwks"));
-            register(context, "tokengate-metadata", new MetadataServlet(), MetadataServlet.PATH);
         }
     }
 
@@ -60,7 +77,7 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
         for (jakarta.servlet.FilterRegistration f : context.getFilterRegistrations().values()) {
             if (BearerTokenFilter.class.getName().equals(f.getClassName())) {
                 java.util.Map<String, String> own = f.getInitParameters();
-                BearerTokenFilter.Config.read(new Settings(((io.tokengate.core.config.SettingsSource) own::get).orElse(ServletSettings.of(context))));
+                BearerAuthenticator.Config.read(new Settings(SettingsSource.of(own).orElse(settings.source())));
             }
         }
         for (jakarta.servlet.ServletRegistration r : context.getServletRegistrations().values()) {
@@ -81,7 +98,8 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
         return new EndpointServlet(kind);
     }
 
-    private static void register(ServletContext context, String name, jakarta.servlet.Servlet servlet, String path) {
+    /** Registers a servlet at one path, loaded at start-up; returns null when the application declared one of that name. */
+    public static ServletRegistration.Dynamic register(ServletContext context, String name, jakarta.servlet.Servlet servlet, String path) {
         ServletRegistration.Dynamic r = context.addServlet(name, servlet);
         if (r != null) { // null: the application declared a servlet of that name itself
             r.addMapping(path);
@@ -90,5 +108,6 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
                 r.setInitParameter(EndpointServlet.KIND_PARAMETER, name.substring("tokengate-".length()));
             }
         }
+        return r;
     }
 }

@@ -15,6 +15,7 @@ import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
+import io.tokengate.core.config.SettingsSource;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.jpa.JpaRefreshTokenStore;
@@ -30,21 +31,37 @@ public final class TokenGateListener implements ServletContextListener {
     private static final String EMF_ATTRIBUTE = "io.tokengate.EntityManagerFactory";
     private static final System.Logger LOG = System.getLogger(TokenGateListener.class.getName());
 
+    private final SettingsSource source;
+    private final TokenGateHost host;
+
+    /** For a web.xml declaration: settings from the context-params. */
+    public TokenGateListener() {
+        this(null, TokenGateHost.SERVLET);
+    }
+
+    TokenGateListener(SettingsSource source, TokenGateHost host) {
+        this.source = source;
+        this.host = host;
+    }
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         try {
-            Settings settings = new Settings(ServletSettings.of(context));
+            SettingsSource from = source != null ? source : host.settings(context);
+            Settings settings = new Settings(from);
             RefreshTokenStore store = store(settings, context);
             TokenGate tokenGate;
             try {
-                tokenGate = TokenGate.builder(ServletSettings.of(context)).store(store)
-                        .credentialVerifier(verifier(settings, context)).build();
+                TokenGate.Builder builder = TokenGate.builder(from).store(store).credentialVerifier(verifier(settings, context));
+                host.configure(builder, settings, context);
+                tokenGate = builder.build();
             } catch (RuntimeException e) {
                 contextDestroyed(event); // close the store opened above
                 throw e;
             }
             context.setAttribute(ATTRIBUTE, tokenGate);
+            host.started(tokenGate, context);
             LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}", context.getContextPath(),
                     settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());
         } catch (ConfigurationException e) {
@@ -53,6 +70,7 @@ public final class TokenGateListener implements ServletContextListener {
         }
     }
 
+    /** The refresh-token store the settings ask for; the JPA store's factory is closed with the application. */
     private static RefreshTokenStore store(Settings settings, ServletContext context) {
         String kind = settings.get(Setting.STORE, "jpa");
         switch (kind) {
@@ -69,9 +87,16 @@ public final class TokenGateListener implements ServletContextListener {
                     throw new ConfigurationException(Setting.DATASOURCE, "no DataSource at " + name + " (" + e.getMessage() + ")");
                 }
                 try {
-                    EntityManagerFactory emf = JpaStores.entityManagerFactory(ds, java.util.Map.of());
+                    String schema = settings.get(Setting.SCHEMA_GENERATION, "create");
+                    if (!schema.equals("create") && !schema.equals("none")) {
+                        throw new ConfigurationException(Setting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
+                    }
+                    EntityManagerFactory emf = JpaStores.entityManagerFactory(ds,
+                            java.util.Map.of("jakarta.persistence.schema-generation.database.action", schema));
                     context.setAttribute(EMF_ATTRIBUTE, emf);
                     return new JpaRefreshTokenStore(emf);
+                } catch (ConfigurationException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     throw new ConfigurationException(Setting.DATASOURCE, "cannot open the JPA store on " + name + ": " + e.getMessage());
                 }
@@ -95,6 +120,7 @@ public final class TokenGateListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        host.stopped(event.getServletContext());
         Object emf = event.getServletContext().getAttribute(EMF_ATTRIBUTE);
         if (emf instanceof EntityManagerFactory) {
             ((EntityManagerFactory) emf).close();
@@ -102,7 +128,7 @@ public final class TokenGateListener implements ServletContextListener {
     }
 
     /** The application's TokenGate, or a clear error when the context-params do not configure one. */
-    static TokenGate of(ServletContext context) throws jakarta.servlet.ServletException {
+    public static TokenGate of(ServletContext context) throws jakarta.servlet.ServletException {
         Object tg = context.getAttribute(ATTRIBUTE);
         if (!(tg instanceof TokenGate)) {
             throw new jakarta.servlet.ServletException("TG-0001 TokenGate configuration: " + Setting.ISSUER.key()

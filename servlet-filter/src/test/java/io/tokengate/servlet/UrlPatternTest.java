@@ -9,20 +9,20 @@ import org.junit.jupiter.api.Test;
 class UrlPatternTest {
     @Test
     void prefixPatternsMatchThePrefixAndBelowOnly() {
-        assertTrue(BearerTokenFilter.matches("/admin/*", "/admin"));
-        assertTrue(BearerTokenFilter.matches("/admin/*", "/admin/"));
-        assertTrue(BearerTokenFilter.matches("/admin/*", "/admin/users/7"));
-        assertFalse(BearerTokenFilter.matches("/admin/*", "/administrator"));
-        assertFalse(BearerTokenFilter.matches("/admin/*", "/api/admin"));
+        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin"));
+        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin/"));
+        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin/users/7"));
+        assertFalse(BearerAuthenticator.matches("/admin/*", "/administrator"));
+        assertFalse(BearerAuthenticator.matches("/admin/*", "/api/admin"));
     }
 
     @Test
     void exactExtensionAndDefaultPatterns() {
-        assertTrue(BearerTokenFilter.matches("/report", "/report"));
-        assertFalse(BearerTokenFilter.matches("/report", "/report/x"));
-        assertTrue(BearerTokenFilter.matches("/report", "/report/"), "a trailing slash reaches the same resource");
-        assertTrue(BearerTokenFilter.matches("*.pdf", "/files/a.pdf"));
-        assertFalse(BearerTokenFilter.matches("*.pdf", "/files/a.pdf.txt"));
-        assertTrue(BearerTokenFilter.matches("/", "/anything"));
+        assertTrue(BearerAuthenticator.matches("/report", "/report"));
+        assertFalse(BearerAuthenticator.matches("/report", "/report/x"));
+        assertTrue(BearerAuthenticator.matches("/report", "/report/"), "a trailing slash reaches the same resource");
+        assertTrue(BearerAuthenticator.matches("*.pdf", "/files/a.pdf"));
+        assertFalse(BearerAuthenticator.matches("*.pdf", "/files/a.pdf.txt"));
+        assertTrue(BearerAuthenticator.matches("/", "/anything"));
     }
 }

@@ -12,11 +12,11 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /** Builds test WARs the way a team would: TokenGate's jars in WEB-INF/lib and a web.xml. */
-final class Wars {
+public final class Wars {
     private Wars() {
     }
 
-    static WebArchive war(String name, String webXml) {
+    public static WebArchive war(String name, String webXml) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibraries(jarOf(io.tokengate.servlet.BearerTokenFilter.class, "tokengate-servlet-filter.jar"),
                         jarOf(io.tokengate.core.TokenGate.class, "tokengate-core.jar"),
@@ -26,7 +26,7 @@ final class Wars {
     }
 
     /** The jar (or, in a reactor build, the classes folder made into a jar) a class was loaded from. */
-    static JavaArchive jarOf(Class<?> type, String name) {
+    public static JavaArchive jarOf(Class<?> type, String name) {
         File location;
         try {
             location = new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -40,18 +40,18 @@ final class Wars {
     }
 
     /** One web.xml context-param. */
-    static String param(String name, String value) {
+    public static String param(String name, String value) {
         return "  <context-param><param-name>" + name + "</param-name><param-value>" + value + "</param-value></context-param>\n";
     }
 
     /** web.xml around the given elements. */
-    static String webXml(String... elements) {
+    public static String webXml(String... elements) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
                 + String.join("", elements) + "</web-app>\n";
     }
 
     /** Everything the Payara Micro servers of this run logged (arquillian.xml sends it to target/payara-it.log*). */
-    static String serverLog() throws java.io.IOException {
+    public static String serverLog() throws java.io.IOException {
         StringBuilder log = new StringBuilder();
         try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) { // Payara may add a rotation suffix
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith("payara-it.log")).toList()) {
@@ -62,14 +62,14 @@ final class Wars {
     }
 
     /** The HTTP status of a GET on 127.0.0.1 at the deployment's port. */
-    static int statusOf(java.net.URL deployment, String path) throws Exception {
+    public static int statusOf(java.net.URL deployment, String path) throws Exception {
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + deployment.getPort() + path);
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** A folder under target/ for files the deployment reads (keys, client registry). */
-    static Path work(String name) {
+    public static Path work(String name) {
         return Path.of(System.getProperty("java.io.tmpdir"), "it-" + name);
     }
 }
