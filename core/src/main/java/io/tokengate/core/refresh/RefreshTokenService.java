@@ -333,6 +333,11 @@ public final class RefreshTokenService {
 
     private IssuedAccessToken mint(ClientRegistration client, String subject, Set<String> groups, Set<String> scopes,
                                    Instant authTime, String familyId, Instant issuedAt) {
+        if (revocation.isRevoked("", subject, familyId, issuedAt)) {
+            // iat has whole seconds and a revocation refuses its own second: a token minted right after one (sign in
+            // again just after "sign out everywhere") starts at the next second instead of being born revoked
+            issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        }
         return accessTokens.issue(AccessTokenRequest.builder(subject, client.clientId()).scopes(scopes).groups(groups)
                 .authTime(authTime).familyId(familyId).lifetime(client.accessTokenLifetime()).issuedAt(issuedAt).build());
     }

@@ -399,6 +399,18 @@ class RefreshTokenLifecycleTest {
         }
 
         @Test
+        void signingInAgainInTheSameSecondAsLogoutEverywhereGivesTokensThatWork() {
+            Map<String, Object> before = f.login();
+            f.service.revokeSubject("alice", "alice");
+            Map<String, Object> after = f.login(); // the clock has not moved: same second as the revocation
+            assertEquals(FailureReason.REVOKED, f.validator.validate(at(before)).failure().orElseThrow());
+            assertTrue(f.validator.validate(at(after)).isValid(), "a token issued after the revocation is not born revoked");
+            EndpointResponse refreshed = f.refresh(rt(after));
+            assertEquals(200, refreshed.status());
+            assertTrue(f.validator.validate((String) json(refreshed).get("access_token")).isValid());
+        }
+
+        @Test
         void revokingAClientRevokesEveryFamilyOfThatClient() {
             Map<String, Object> alice = f.login();
             Map<String, Object> bob = f.login("demo-client", "demo-secret", "bob");
