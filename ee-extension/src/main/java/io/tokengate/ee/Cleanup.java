@@ -1,0 +1,75 @@
+package io.tokengate.ee;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+import io.tokengate.core.TokenGate;
+import io.tokengate.core.config.ConfigurationException;
+import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.Settings;
+import io.tokengate.core.refresh.RefreshTokenService;
+
+/**
+ * One scheduled cleanup run: deletes families that can never refresh again and records of long-rotated tokens, in
+ * batches of {@code tokengate.cleanup-batch-size} (one short transaction each) until a batch finds nothing. Several
+ * servers may run it at once: each deletes what is still there.
+ */
+final class Cleanup implements Runnable {
+    /** A run stops after this many batches and goes on at the next interval, so it never holds a thread for long. */
+    static final int MAX_BATCHES_PER_RUN = 1000;
+    private static final System.Logger LOG = System.getLogger(Cleanup.class.getName());
+
+    private final Duration interval;
+    private final int batchSize;
+    private final Duration keepRevoked;
+    private final Duration keepRotated;
+    private final RefreshTokenService service;
+
+    private Cleanup(Duration interval, int batchSize, Duration keepRevoked, Duration keepRotated, RefreshTokenService service) {
+        this.interval = interval;
+        this.batchSize = batchSize;
+        this.keepRevoked = keepRevoked;
+        this.keepRotated = keepRotated;
+        this.service = service;
+    }
+
+    static Cleanup read(Settings s) {
+        Duration interval = s.duration(Setting.CLEANUP_INTERVAL, Duration.ofMinutes(10));
+        int batch = s.integer(Setting.CLEANUP_BATCH_SIZE, 1000);
+        if (batch < 1 || batch > 100_000) {
+            throw new ConfigurationException(Setting.CLEANUP_BATCH_SIZE, "must be between 1 and 100000");
+        }
+        return new Cleanup(interval, batch, s.duration(Setting.CLEANUP_KEEP_REVOKED, Duration.ofDays(7)),
+                s.duration(Setting.CLEANUP_KEEP_ROTATED, Duration.ofDays(30)), null);
+    }
+
+    Cleanup forTokenGate(TokenGate tokenGate) {
+        return new Cleanup(interval, batchSize, keepRevoked, keepRotated, tokenGate.refreshTokens());
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public void run() {
+        int families = 0;
+        int tokens = 0;
+        try {
+            for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+                RefreshTokenService.CleanUpResult r = service.cleanUp(keepRevoked, keepRotated, batchSize);
+                families += r.families();
+                tokens += r.rotatedTokens();
+                if (r.families() < batchSize && r.rotatedTokens() < batchSize) {
+                    break;
+                }
+            }
+            if (families > 0 || tokens > 0) {
+                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families and {1} rotated-token records", families, tokens);
+            }
+        } catch (RuntimeException e) { // the database may be down: try again at the next interval
+            LOG.log(Level.WARNING, "TG-0403 cleanup failed after deleting {0} families and {1} rotated-token records, retried in {2}: {3}",
+                    families, tokens, interval, String.valueOf(e));
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.tokengate.ee;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+
+import io.tokengate.core.revocation.InMemoryRevocationRegistry;
+import io.tokengate.core.revocation.RevocationRegistry;
+
+/**
+ * Revocations shared by every server of a cluster through a JCache cache (Payara's Hazelcast), while each
+ * server answers {@link #isRevoked} from its own memory: the per-request check never leaves the JVM.
+ * <p>
+ * A revocation is applied here at once and appended to the cache as a numbered entry ({@code e:N}, N taken from
+ * the counter entry {@code seq} by compare-and-set); every server reads the entries it has not seen every
+ * {@value #POLL_MILLIS} ms and applies them to its memory. Keys and values are strings, so the cache needs none
+ * of the application's classes. Entries expire {@code max-token-lifetime + clock-skew} after they were written
+ * (and the counter that long after its last change): by then every token they concern has expired anyway.
+ */
+final class JCacheRevocationRegistry implements RevocationRegistry {
+    static final long POLL_MILLIS = 500;
+    /** An entry number taken but not yet readable is waited for this long (its writer may have died). */
+    private static final long GAP_MILLIS = 10_000;
+    private static final String SEQ = "seq";
+    private static final System.Logger LOG = System.getLogger(JCacheRevocationRegistry.class.getName());
+
+    private final Cache<String, String> cache;
+    private final InMemoryRevocationRegistry local;
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledFuture<?> poller;
+    private long applied;
+    /** Entry numbers taken by a writer but not readable yet, with when they were first missed. */
+    private final Map<Long, Long> gaps = new HashMap<>();
+
+    private JCacheRevocationRegistry(Cache<String, String> cache, InMemoryRevocationRegistry local, ScheduledExecutorService executor) {
+        this.cache = cache;
+        this.local = local;
+        synchronized (this) {
+            this.applied = seq();
+            for (Iterator<Cache.Entry<String, String>> it = cache.iterator(); it.hasNext(); ) {
+                Cache.Entry<String, String> e = it.next();
+                if (e != null && e.getKey().startsWith("e:")) {
+                    apply(e.getValue());
+                }
+            }
+        }
+        if (executor == null) {
+            throw new IllegalStateException("no managed scheduled executor to read other servers' revocations");
+        }
+        this.poller = executor.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** JNDI names under which servers publish their JCache {@code CacheManager} (Payara: when clustering is on). */
+    static final java.util.List<String> SERVER_CACHE_MANAGERS = java.util.List.of("payara/CacheManager");
+
+    /**
+     * The server's own cache manager when it publishes one; with {@code portable} also the JCache provider found
+     * through {@link Caching} (on Payara without clustering that provider is a Hazelcast client that retries a
+     * cluster forever, so it is asked only when JCache is required explicitly).
+     *
+     * @return null when there is none
+     */
+    static CacheManager cacheManager(ClassLoader loader, boolean portable) {
+        for (String name : SERVER_CACHE_MANAGERS) {
+            try {
+                Object found = new javax.naming.InitialContext().lookup(name);
+                if (found instanceof CacheManager manager) {
+                    return manager;
+                }
+            } catch (javax.naming.NamingException | RuntimeException e) {
+                // not this server
+            }
+        }
+        if (!portable) {
+            return null;
+        }
+        javax.cache.spi.CachingProvider provider = Caching.getCachingProvider(loader);
+        return provider.getCacheManager(provider.getDefaultURI(), loader);
+    }
+
+    /** Opens (or joins) the cache of this issuer in {@code manager}. */
+    static JCacheRevocationRegistry open(CacheManager manager, String issuer, Duration maxTokenLifetime, Duration clockSkew,
+                                         ScheduledExecutorService executor) {
+        String name = "tokengate-revocation-" + Integer.toHexString(issuer.hashCode());
+        Cache<String, String> cache = manager.getCache(name, String.class, String.class);
+        if (cache == null) {
+            long ttl = maxTokenLifetime.plus(clockSkew).toMillis();
+            MutableConfiguration<String, String> config = new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+                    .setStoreByValue(true).setStatisticsEnabled(false)
+                    .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl)));
+            try {
+                cache = manager.createCache(name, config);
+            } catch (javax.cache.CacheException e) { // another server created it meanwhile
+                cache = manager.getCache(name, String.class, String.class);
+            }
+        }
+        return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);
+    }
+
+    String cacheName() {
+        return cache.getName();
+    }
+
+    @Override
+    public void checkRetention(Duration maxTokenLifetime, Duration clockSkew) {
+        local.checkRetention(maxTokenLifetime, clockSkew);
+    }
+
+    @Override
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        local.revokeAccessToken(jti, expiresAt);
+        publish("j|" + expiresAt.toEpochMilli() + "|" + jti);
+    }
+
+    @Override
+    public void revokeSubject(String subject, Instant notBefore) {
+        local.revokeSubject(subject, notBefore);
+        publish("s|" + notBefore.toEpochMilli() + "|" + subject);
+    }
+
+    @Override
+    public void revokeFamily(String familyId, Instant notBefore) {
+        local.revokeFamily(familyId, notBefore);
+        publish("f|" + notBefore.toEpochMilli() + "|" + familyId);
+    }
+
+    @Override
+    public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
+        return local.isRevoked(jti, subject, familyId, issuedAt);
+    }
+
+    private void publish(String entry) {
+        long n;
+        while (true) {
+            String current = cache.get(SEQ);
+            if (current == null) {
+                if (cache.putIfAbsent(SEQ, "1")) {
+                    n = 1;
+                    break;
+                }
+            } else if (cache.replace(SEQ, current, Long.toString(Long.parseLong(current) + 1))) {
+                n = Long.parseLong(current) + 1;
+                break;
+            }
+        }
+        cache.put("e:" + n, entry);
+    }
+
+    private long seq() {
+        String s = cache.get(SEQ);
+        return s == null ? 0 : Long.parseLong(s);
+    }
+
+    /** Applies what other servers appended since the last poll. */
+    synchronized void poll() {
+        try {
+            long seq = seq();
+            if (seq < applied) { // the counter expired with everything it numbered and started again
+                applied = 0;
+                gaps.clear();
+            }
+            long now = clock.millis();
+            for (Iterator<Map.Entry<Long, Long>> it = gaps.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Long> gap = it.next();
+                String entry = cache.get("e:" + gap.getKey());
+                if (entry != null) {
+                    apply(entry);
+                    it.remove();
+                } else if (now - gap.getValue() > GAP_MILLIS) {
+                    it.remove();
+                }
+            }
+            for (long n = applied + 1; n <= seq; n++) {
+                String entry = cache.get("e:" + n);
+                if (entry != null) {
+                    apply(entry);
+                } else {
+                    gaps.put(n, now);
+                }
+            }
+            applied = Math.max(applied, seq);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "TG-0406 cannot read the cluster''s revocations (retrying): {0}", String.valueOf(e));
+        }
+    }
+
+    /** Entries are idempotent: applying one twice changes nothing. */
+    private void apply(String entry) {
+        String[] parts = entry.split("\\|", 3);
+        if (parts.length != 3) {
+            return;
+        }
+        Instant at = Instant.ofEpochMilli(Long.parseLong(parts[1]));
+        switch (parts[0]) {
+            case "j" -> local.revokeAccessToken(parts[2], at);
+            case "s" -> local.revokeSubject(parts[2], at);
+            case "f" -> local.revokeFamily(parts[2], at);
+            default -> { }
+        }
+    }
+
+    void close() {
+        poller.cancel(false);
+    }
+}

@@ -1,0 +1,51 @@
+package io.tokengate.ee;
+
+import java.io.IOException;
+
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.tokengate.servlet.BearerAuthenticator;
+import io.tokengate.servlet.BearerTokenFilter;
+import io.tokengate.servlet.JsonResponses;
+
+/**
+ * TokenGate as the application's Jakarta Security authentication mechanism. A valid bearer token logs the caller
+ * in for the request (principal: the token's {@code AccessTokenPrincipal}, groups: its groups claim plus
+ * {@code tokengate.scope-roles}); a refused one is answered at once with RFC 6750's 400/401/403 and a JSON body;
+ * no token on a protected resource is a 401 challenge, on an unprotected one the request goes on anonymously.
+ * Stateless: nothing is kept in a session. Added as a bean by {@link TokenGateExtension} only when activated.
+ */
+public class TokenGateMechanism implements HttpAuthenticationMechanism {
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        Object a = request.getServletContext().getAttribute(EeHost.AUTHENTICATOR_ATTRIBUTE);
+        try {
+            if (!(a instanceof BearerAuthenticator authenticator)) {
+                // TokenGate did not start (the deployment failed): refuse rather than let anyone through
+                JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
+                return AuthenticationStatus.SEND_FAILURE;
+            }
+            BearerAuthenticator.Outcome outcome = authenticator.authenticate(request);
+            if (outcome instanceof BearerAuthenticator.Accepted accepted) {
+                request.setAttribute(BearerTokenFilter.TOKEN_ATTRIBUTE, accepted.token());
+                return context.notifyContainerAboutLogin(accepted.token(), accepted.roles());
+            }
+            if (outcome instanceof BearerAuthenticator.Refused refused) {
+                authenticator.challenge(response, refused);
+                return AuthenticationStatus.SEND_FAILURE;
+            }
+            if (context.isProtected()) {
+                authenticator.challengeMissing(response);
+                return AuthenticationStatus.SEND_FAILURE;
+            }
+            return context.doNothing();
+        } catch (IOException e) {
+            return AuthenticationStatus.SEND_FAILURE; // the client went away while we answered
+        }
+    }
+}
