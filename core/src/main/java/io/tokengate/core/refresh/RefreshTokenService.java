@@ -333,9 +333,11 @@ public final class RefreshTokenService {
 
     private IssuedAccessToken mint(ClientRegistration client, String subject, Set<String> groups, Set<String> scopes,
                                    Instant authTime, String familyId, Instant issuedAt) {
-        if (revocation.isRevoked("", subject, familyId, issuedAt)) {
-            // iat has whole seconds and a revocation refuses its own second: a token minted right after one (sign in
-            // again just after "sign out everywhere") starts at the next second instead of being born revoked
+        Instant revokedAt = revocation.notBefore(subject, familyId);
+        if (revokedAt != null && revokedAt.isBefore(issuedAt) && revokedAt.getEpochSecond() == issuedAt.getEpochSecond()) {
+            // iat has whole seconds and a revocation refuses its own second: a grant that began after the revocation
+            // (sign in again just after "sign out everywhere") starts its token at the next second instead of being
+            // born revoked. A grant that began before the revocation keeps its iat, so the revocation covers it.
             issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         }
         return accessTokens.issue(AccessTokenRequest.builder(subject, client.clientId()).scopes(scopes).groups(groups)

@@ -91,6 +91,18 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
                 || (familyId != null && issuedNoLaterThan(families.get(familyId), issuedAt, now));
     }
 
+    @Override
+    public Instant notBefore(String subject, String familyId) {
+        Instant now = clock.instant();
+        Instant latest = null;
+        for (NotBefore nb : new NotBefore[] {subject == null ? null : subjects.get(subject), familyId == null ? null : families.get(familyId)}) {
+            if (nb != null && now.isBefore(nb.dropAt) && (latest == null || nb.instant.isAfter(latest))) {
+                latest = nb.instant;
+            }
+        }
+        return latest;
+    }
+
     private static boolean issuedNoLaterThan(NotBefore nb, Instant issuedAt, Instant now) {
         // iat has whole seconds: a token from the same second as the revocation is refused too
         return nb != null && now.isBefore(nb.dropAt) && issuedAt.getEpochSecond() <= nb.instant.getEpochSecond();

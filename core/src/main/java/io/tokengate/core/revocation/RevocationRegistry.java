@@ -47,6 +47,15 @@ public interface RevocationRegistry {
     default void checkRetention(java.time.Duration maxTokenLifetime, java.time.Duration clockSkew) {
     }
 
+    /**
+     * The latest "not before" instant recorded for {@code subject} or for the family {@code familyId} (null for
+     * none), to the millisecond: lets the issuer tell a grant made after a revocation from one made before it in
+     * the same second (tokens carry {@code iat} in whole seconds).
+     */
+    default Instant notBefore(String subject, String familyId) {
+        return null;
+    }
+
     /** A registry that revokes nothing, for resource servers that deliberately rely on expiry alone. */
     static RevocationRegistry none() {
         return NoRevocation.INSTANCE;

@@ -402,12 +402,29 @@ class RefreshTokenLifecycleTest {
         void signingInAgainInTheSameSecondAsLogoutEverywhereGivesTokensThatWork() {
             Map<String, Object> before = f.login();
             f.service.revokeSubject("alice", "alice");
-            Map<String, Object> after = f.login(); // the clock has not moved: same second as the revocation
+            f.clock.advance(java.time.Duration.ofMillis(1)); // the same second as the revocation, just after it
+            Map<String, Object> after = f.login();
             assertEquals(FailureReason.REVOKED, f.validator.validate(at(before)).failure().orElseThrow());
             assertTrue(f.validator.validate(at(after)).isValid(), "a token issued after the revocation is not born revoked");
             EndpointResponse refreshed = f.refresh(rt(after));
             assertEquals(200, refreshed.status());
             assertTrue(f.validator.validate((String) json(refreshed).get("access_token")).isValid());
+        }
+
+        @Test
+        void aSignOutEverywhereLandingDuringARefreshCoversTheTokenThatRefreshMints() {
+            io.tokengate.core.support.FaultyStore store = new io.tokengate.core.support.FaultyStore();
+            EndpointFixture g = new EndpointFixture(store, List.of());
+            Map<String, Object> login = g.login();
+            store.afterRotate = () -> { // the admin acts after the rotation committed, before the access token is minted
+                g.clock.advance(java.time.Duration.ofMillis(1));
+                g.service.revokeSubject("alice", "admin");
+            };
+            EndpointResponse refreshed = g.refresh(rt(login));
+            store.afterRotate = () -> { };
+            assertEquals(200, refreshed.status(), "the rotation committed before the revocation");
+            assertEquals(FailureReason.REVOKED, g.validator.validate((String) json(refreshed).get("access_token")).failure().orElseThrow(),
+                    "a token minted for a grant that began before the revocation is covered by it");
         }
 
         @Test

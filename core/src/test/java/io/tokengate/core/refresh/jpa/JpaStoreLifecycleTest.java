@@ -64,6 +64,57 @@ class JpaStoreLifecycleTest {
         assertEquals(200, f.refresh(token).status());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres", "mariadb"})
+    void twoServersCleaningUpAtOnceDeleteEachExpiredFamilyOnceAndNothingElse(String db) throws Exception {
+        RefreshTokenStore store = JpaStoreContractTests.store(db, database(db));
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-27T10:00:00Z");
+        int expired = 60;
+        for (int i = 0; i < expired + 5; i++) {
+            boolean live = i >= expired;
+            java.time.Instant created = live ? t0.plus(java.time.Duration.ofDays(20)) : t0;
+            io.tokengate.core.refresh.RefreshTokenFamily fam = new io.tokengate.core.refresh.RefreshTokenFamily("fam-" + db + "-" + i, "alice",
+                    "demo-client", Set.of("read"), Set.of("user"), null, created, created, created.plus(java.time.Duration.ofDays(14)),
+                    created.plus(java.time.Duration.ofDays(30)), io.tokengate.core.refresh.FamilyState.ACTIVE, null, null, "JUnit", "127.0.0.1");
+            store.createFamily(fam, io.tokengate.core.refresh.RefreshTokenRecord.active("hash-" + db + "-" + i, "s1", fam.familyId(), created));
+        }
+        java.time.Instant now = t0.plus(java.time.Duration.ofDays(15)); // the first sixty are idle-expired
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> servers = new ArrayList<>();
+        for (int server = 0; server < 2; server++) {
+            servers.add(pool.submit(() -> {
+                start.await();
+                int deleted = 0;
+                int failures = 0;
+                int n;
+                do {
+                    try {
+                        n = store.deleteExpired(now, now.minus(java.time.Duration.ofDays(7)), 7);
+                    } catch (io.tokengate.core.refresh.StoreUnavailableException e) {
+                        // e.g. a deadlock victim: its batch rolled back whole; the next run goes on
+                        assertTrue(++failures < 20, "a cleanup batch keeps failing: " + e);
+                        n = 1;
+                        continue;
+                    }
+                    deleted += n;
+                } while (n > 0);
+                return deleted;
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (Future<Integer> f : servers) {
+            total += f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(expired, total, "each expired family deleted exactly once between the two servers");
+        for (int i = 0; i < expired + 5; i++) {
+            assertEquals(i >= expired, store.findFamily("fam-" + db + "-" + i).isPresent(), "family " + i);
+            assertEquals(i >= expired, store.findToken("hash-" + db + "-" + i).isPresent(), "token of family " + i);
+        }
+    }
+
     @Test
     void databaseGoingAwayMidSessionMeans503AndTheTokenWorksOnceItIsBack() {
         AtomicBoolean down = new AtomicBoolean();
