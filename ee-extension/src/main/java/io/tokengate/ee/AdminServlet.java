@@ -33,8 +33,9 @@ import io.tokengate.servlet.TokenGateListener;
  * <li>{@code GET keys}: the signing keys and their status;</li>
  * <li>{@code POST keys/rotate}: planned rotation; {@code POST keys/retire} with {@code kid}: emergency retirement.</li>
  * </ul>
- * A {@code POST} authenticated by a cookie (a FORM session) needs the CSRF defence (allowed {@code Origin} and
- * {@code X-TokenGate-Refresh: 1}); one with an {@code Authorization} header does not. Every change is logged as
+ * A {@code POST} not authenticated by a bearer token (a FORM session, BASIC...) needs the CSRF defence (allowed
+ * {@code Origin} and {@code X-TokenGate-Refresh: 1}). Key rotation and retirement act on the server that handles
+ * the call (see the README for clusters). Every change is logged as
  * TG-0407 with the admin's name and fired as a CDI event.
  */
 final class AdminServlet extends HttpServlet {
@@ -51,7 +52,9 @@ final class AdminServlet extends HttpServlet {
             JsonResponses.error(response, 405, "invalid_request", "Use GET or POST");
             return;
         }
-        if (post && request.getHeader("Authorization") == null && !EndpointServlet.csrfSafe(request, tokenGate)) {
+        // only a bearer token is sure not to ride along with a cross-site form (a browser resends Basic credentials)
+        boolean bearer = request.getAttribute(io.tokengate.servlet.BearerTokenFilter.TOKEN_ATTRIBUTE) != null;
+        if (post && !bearer && !EndpointServlet.csrfSafe(request, tokenGate)) {
             JsonResponses.error(response, 400, "invalid_request", "A cookie-authenticated change needs an allowed Origin and the "
                     + EndpointServlet.CSRF_HEADER + " header");
             return;
@@ -116,6 +119,9 @@ final class AdminServlet extends HttpServlet {
             JsonResponses.error(response, 409, "invalid_request", e.getMessage());
         } catch (StoreUnavailableException e) {
             JsonResponses.error(response, 503, "temporarily_unavailable", "The token store is unavailable; try again");
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "TG-0408 administration action " + action + " by " + admin + " failed", e);
+            JsonResponses.error(response, 503, "temporarily_unavailable", "The action failed; see the server log (TG-0408)");
         }
     }
 

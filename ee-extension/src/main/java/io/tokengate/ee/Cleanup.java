@@ -39,8 +39,15 @@ final class Cleanup implements Runnable {
         if (batch < 1 || batch > 100_000) {
             throw new ConfigurationException(Setting.CLEANUP_BATCH_SIZE, "must be between 1 and 100000");
         }
-        return new Cleanup(interval, batch, s.duration(Setting.CLEANUP_KEEP_REVOKED, Duration.ofDays(7)),
-                s.duration(Setting.CLEANUP_KEEP_ROTATED, Duration.ofDays(30)), null);
+        Duration keepRotated = s.duration(Setting.CLEANUP_KEEP_ROTATED, Duration.ofDays(30));
+        if (keepRotated.compareTo(Duration.ofHours(1)) < 0) { // retried refreshes and reuse detection need the recent ones
+            throw new ConfigurationException(Setting.CLEANUP_KEEP_ROTATED, "must be at least PT1H");
+        }
+        Duration keepRevoked = s.duration(Setting.CLEANUP_KEEP_REVOKED, Duration.ofDays(7));
+        if (interval.isNegative() || keepRevoked.isNegative()) {
+            throw new ConfigurationException(interval.isNegative() ? Setting.CLEANUP_INTERVAL : Setting.CLEANUP_KEEP_REVOKED, "must not be negative");
+        }
+        return new Cleanup(interval, batch, keepRevoked, keepRotated, null);
     }
 
     Cleanup forTokenGate(TokenGate tokenGate) {

@@ -85,14 +85,17 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
 
     @Override
     public void onStartup(ServletContext context, Settings settings) {
-        Cleanup.read(settings); // fail the deployment now, not at the first run
+        Cleanup.read(settings); // fail the deployment now, not at the first run or after resources are open
         registry(settings);
+        BearerAuthenticator.check(settings);
         if (mechanism) {
             LOG.log(Level.INFO, "TG-0400 TokenGate is the authentication mechanism of {0}", context.getContextPath());
         }
         if (settings.bool(Setting.ENDPOINTS, false)) {
-            ServletRegistration.Dynamic handoff = TokenGateInitializer.register(context, "tokengate-handoff", new HandoffServlet(),
-                    path(settings, Setting.HANDOFF_PATH, "/oauth/handoff"));
+            // the hand-off is for applications whose mechanism is the server's login (FORM, OIDC...); with TokenGate as
+            // the mechanism the only "container login" would be a bearer token, which must not mint new families
+            ServletRegistration.Dynamic handoff = mechanism ? null : TokenGateInitializer.register(context, "tokengate-handoff",
+                    new HandoffServlet(), path(settings, Setting.HANDOFF_PATH, "/oauth/handoff"));
             if (handoff != null) { // any authenticated caller: the container makes FORM callers log in first
                 handoff.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(
                         jakarta.servlet.annotation.ServletSecurity.TransportGuarantee.NONE, "**")));
@@ -145,6 +148,8 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
                 } else {
                     jcache = JCacheRevocationRegistry.open(manager, settings.required(Setting.ISSUER), maxLifetime, skew, executor());
                 }
+            } catch (ConfigurationException e) {
+                throw e;
             } catch (RuntimeException | LinkageError e) {
                 if (kind.equals("jcache")) {
                     throw new ConfigurationException(Setting.REVOCATION_REGISTRY, "JCache is not available: " + e);

@@ -23,12 +23,14 @@ import io.tokengate.servlet.TokenGateListener;
 /**
  * The container-login hand-off: {@code POST} with {@code client_id} (and optionally {@code scope}) by a caller the
  * server has already authenticated (FORM, BASIC, OIDC, ...) returns the first token pair, the refresh token as the
- * httpOnly cookie for cookie-mode (browser) clients. The caller's session authenticates the request, so it must
+ * httpOnly cookie for cookie-mode (browser) clients. Only public clients that may refresh are served (a browser must
+ * not get a confidential or service client's tokens), and never to a caller authenticated by a TokenGate token. The caller's session authenticates the request, so it must
  * pass the CSRF defence: an allowed {@code Origin} and {@code X-TokenGate-Refresh: 1}. The groups claim holds the
  * groups the application's identity stores give for the caller.
  */
 final class HandoffServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(HandoffServlet.class.getName());
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
@@ -40,6 +42,11 @@ final class HandoffServlet extends HttpServlet {
         Principal caller = request.getUserPrincipal();
         if (caller == null) {
             JsonResponses.error(response, 401, "invalid_request", "Sign in first");
+            return;
+        }
+        if (caller instanceof io.tokengate.core.validation.AccessTokenPrincipal
+                || request.getAttribute(io.tokengate.servlet.BearerTokenFilter.TOKEN_ATTRIBUTE) != null) {
+            JsonResponses.error(response, 400, "invalid_request", "The hand-off is for callers signed in by the server's login, not by a token");
             return;
         }
         TokenGate tokenGate = TokenGateListener.of(request.getServletContext());
@@ -54,7 +61,21 @@ final class HandoffServlet extends HttpServlet {
             JsonResponses.error(response, 400, "invalid_request", "Send one client_id (and at most one scope)");
             return;
         }
-        EndpointResponse r = tokenGate.endpoint().issueForAuthenticatedUser(clientIds[0], caller.getName(), groupsOf(caller),
+        java.util.Optional<io.tokengate.core.client.ClientRegistration> client = tokenGate.clients().find(clientIds[0]);
+        if (client.isPresent() && (client.get().isConfidential() || !client.get().allows(io.tokengate.core.client.GrantType.REFRESH_TOKEN))) {
+            // a browser must not obtain the tokens (and scopes) of a server-side or service client
+            JsonResponses.error(response, 400, "unauthorized_client", "The hand-off serves public clients that may refresh (browser apps) only");
+            return;
+        }
+        Set<String> groups;
+        try {
+            groups = groupsOf(caller);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "TG-0408 an identity store failed to give the groups of a hand-off caller: {0}", String.valueOf(e));
+            JsonResponses.error(response, 503, "temporarily_unavailable", "The identity store is unavailable; try again");
+            return;
+        }
+        EndpointResponse r = tokenGate.endpoint().issueForAuthenticatedUser(clientIds[0], caller.getName(), groups,
                 scopes == null ? null : scopes[0], null, request.getHeader("User-Agent"), request.getRemoteAddr());
         EndpointServlet.send(request, response, r);
     }

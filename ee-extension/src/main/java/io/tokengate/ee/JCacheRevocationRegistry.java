@@ -24,11 +24,13 @@ import io.tokengate.core.revocation.RevocationRegistry;
  * Revocations shared by every server of a cluster through a JCache cache (Payara's Hazelcast), while each
  * server answers {@link #isRevoked} from its own memory: the per-request check never leaves the JVM.
  * <p>
- * A revocation is applied here at once and appended to the cache as a numbered entry ({@code e:N}, N taken from
- * the counter entry {@code seq} by compare-and-set); every server reads the entries it has not seen every
- * {@value #POLL_MILLIS} ms and applies them to its memory. Keys and values are strings, so the cache needs none
- * of the application's classes. Entries expire {@code max-token-lifetime + clock-skew} after they were written
- * (and the counter that long after its last change): by then every token they concern has expired anyway.
+ * A revocation is applied here at once and appended to the cache as a numbered entry ({@code e:EPOCH:N}, N taken
+ * from the counter entry {@code seq} = {@code EPOCH:N} by compare-and-set); every server reads the entries it has
+ * not seen every {@value #POLL_MILLIS} ms and applies them to its memory. Keys and values are strings, so the cache
+ * needs none of the application's classes. Entries expire {@code max-token-lifetime + clock-skew} after they were
+ * written (and the counter that long after its last change): by then every token they concern has expired. A
+ * counter that expired (or was evicted) starts again under a new random EPOCH, so no server mistakes new entries
+ * for ones it has seen. An entry that cannot be published is kept and published again at the next poll.
  */
 final class JCacheRevocationRegistry implements RevocationRegistry {
     static final long POLL_MILLIS = 500;
@@ -41,19 +43,36 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     private final InMemoryRevocationRegistry local;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledFuture<?> poller;
+    /** The counter's epoch and the last entry number applied here. */
+    private String epoch = "";
     private long applied;
     /** Entry numbers taken by a writer but not readable yet, with when they were first missed. */
     private final Map<Long, Long> gaps = new HashMap<>();
+    /** Entries applied here whose publication failed, published again at the next poll. */
+    private final java.util.Queue<String> unpublished = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private JCacheRevocationRegistry(Cache<String, String> cache, InMemoryRevocationRegistry local, ScheduledExecutorService executor) {
         this.cache = cache;
         this.local = local;
         synchronized (this) {
-            this.applied = seq();
+            String[] counter = counter();
+            this.epoch = counter[0];
+            this.applied = Long.parseLong(counter[1]);
+            java.util.Set<Long> seen = new java.util.HashSet<>();
             for (Iterator<Cache.Entry<String, String>> it = cache.iterator(); it.hasNext(); ) {
                 Cache.Entry<String, String> e = it.next();
                 if (e != null && e.getKey().startsWith("e:")) {
                     apply(e.getValue());
+                    String prefix = "e:" + epoch + ":";
+                    if (e.getKey().startsWith(prefix)) {
+                        seen.add(Long.parseLong(e.getKey().substring(prefix.length())));
+                    }
+                }
+            }
+            long now = clock.millis();
+            for (long n = Math.max(1, applied - 100); n <= applied; n++) { // numbers taken whose entries were not written yet
+                if (!seen.contains(n)) {
+                    gaps.put(n, now);
                 }
             }
         }
@@ -96,8 +115,19 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                                          ScheduledExecutorService executor) {
         String name = "tokengate-revocation-" + Integer.toHexString(issuer.hashCode());
         Cache<String, String> cache = manager.getCache(name, String.class, String.class);
+        long ttl = maxTokenLifetime.plus(clockSkew).toMillis();
+        if (cache != null) {
+            @SuppressWarnings("unchecked")
+            javax.cache.configuration.CompleteConfiguration<String, String> existing = cache.getConfiguration(
+                    javax.cache.configuration.CompleteConfiguration.class);
+            javax.cache.expiry.Duration kept = existing.getExpiryPolicyFactory().create().getExpiryForCreation();
+            if (kept != null && !kept.isEternal() && kept.getTimeUnit().toMillis(kept.getDurationAmount()) < ttl) {
+                throw new io.tokengate.core.config.ConfigurationException(io.tokengate.core.config.Setting.MAX_TOKEN_LIFETIME,
+                        "the cluster's revocation cache " + name + " keeps entries " + kept.getTimeUnit().toMillis(kept.getDurationAmount())
+                        + " ms, less than this server's max-token-lifetime + clock-skew (" + ttl + " ms): configure every server alike");
+            }
+        }
         if (cache == null) {
-            long ttl = maxTokenLifetime.plus(clockSkew).toMillis();
             MutableConfiguration<String, String> config = new MutableConfiguration<String, String>().setTypes(String.class, String.class)
                     .setStoreByValue(true).setStatisticsEnabled(false)
                     .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl)));
@@ -107,6 +137,12 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                 cache = manager.getCache(name, String.class, String.class);
             }
         }
+        return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);
+    }
+
+    /** A registry on a cache opened by the caller (tests). */
+    static JCacheRevocationRegistry on(Cache<String, String> cache, Duration maxTokenLifetime, Duration clockSkew,
+                                       ScheduledExecutorService executor) {
         return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);
     }
 
@@ -138,53 +174,81 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     }
 
     @Override
+    public Instant notBefore(String subject, String familyId) {
+        return local.notBefore(subject, familyId);
+    }
+
+    @Override
     public boolean isRevoked(String jti, String subject, String familyId, Instant issuedAt) {
         return local.isRevoked(jti, subject, familyId, issuedAt);
     }
 
     private void publish(String entry) {
-        long n;
-        while (true) {
-            String current = cache.get(SEQ);
-            if (current == null) {
-                if (cache.putIfAbsent(SEQ, "1")) {
-                    n = 1;
-                    break;
-                }
-            } else if (cache.replace(SEQ, current, Long.toString(Long.parseLong(current) + 1))) {
-                n = Long.parseLong(current) + 1;
-                break;
-            }
+        try {
+            append(entry);
+        } catch (RuntimeException e) {
+            unpublished.add(entry);
+            LOG.log(Level.WARNING, "TG-0406 a revocation is enforced on this server but not yet shared with the cluster (retrying): {0}",
+                    String.valueOf(e));
         }
-        cache.put("e:" + n, entry);
     }
 
-    private long seq() {
+    private void append(String entry) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            String current = cache.get(SEQ);
+            String next;
+            if (current == null) {
+                next = java.util.UUID.randomUUID().toString().substring(0, 8) + ":1";
+                if (!cache.putIfAbsent(SEQ, next)) {
+                    continue;
+                }
+            } else {
+                String[] c = current.split(":", 2);
+                next = c[0] + ":" + (Long.parseLong(c[1]) + 1);
+                if (!cache.replace(SEQ, current, next)) {
+                    continue;
+                }
+            }
+            cache.put("e:" + next, entry);
+            return;
+        }
+        throw new IllegalStateException("the revocation counter stayed contended for 1000 attempts");
+    }
+
+    /** {epoch, number} of the counter; {"", "0"} when there is none. */
+    private String[] counter() {
         String s = cache.get(SEQ);
-        return s == null ? 0 : Long.parseLong(s);
+        return s == null ? new String[] {"", "0"} : s.split(":", 2);
     }
 
-    /** Applies what other servers appended since the last poll. */
+    /** Publishes what failed before, then applies what other servers appended since the last poll. */
     synchronized void poll() {
         try {
-            long seq = seq();
-            if (seq < applied) { // the counter expired with everything it numbered and started again
+            for (String entry; (entry = unpublished.peek()) != null; unpublished.remove()) {
+                append(entry);
+            }
+            String[] counter = counter();
+            long seq = Long.parseLong(counter[1]);
+            if (!counter[0].equals(epoch)) { // a new counter: its entries are all new to this server
+                epoch = counter[0];
                 applied = 0;
                 gaps.clear();
             }
             long now = clock.millis();
             for (Iterator<Map.Entry<Long, Long>> it = gaps.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Long, Long> gap = it.next();
-                String entry = cache.get("e:" + gap.getKey());
+                String entry = cache.get("e:" + epoch + ":" + gap.getKey());
                 if (entry != null) {
                     apply(entry);
                     it.remove();
                 } else if (now - gap.getValue() > GAP_MILLIS) {
                     it.remove();
+                    LOG.log(Level.WARNING, "TG-0406 revocation entry {0} of the cluster never became readable (its writer failed, or the cache"
+                            + " evicted it): that revocation may be enforced on its own server only", gap.getKey());
                 }
             }
             for (long n = applied + 1; n <= seq; n++) {
-                String entry = cache.get("e:" + n);
+                String entry = cache.get("e:" + epoch + ":" + n);
                 if (entry != null) {
                     apply(entry);
                 } else {

@@ -16,7 +16,8 @@ import io.tokengate.servlet.JsonResponses;
  * TokenGate as the application's Jakarta Security authentication mechanism. A valid bearer token logs the caller
  * in for the request (principal: the token's {@code AccessTokenPrincipal}, groups: its groups claim plus
  * {@code tokengate.scope-roles}); a refused one is answered at once with RFC 6750's 400/401/403 and a JSON body;
- * no token on a protected resource is a 401 challenge, on an unprotected one the request goes on anonymously.
+ * no token on a protected resource (a container constraint, or a {@code tokengate.required-scopes} rule) is a 401
+ * challenge, on an unprotected one the request goes on anonymously.
  * Stateless: nothing is kept in a session. Added as a bean by {@link TokenGateExtension} only when activated.
  */
 public class TokenGateMechanism implements HttpAuthenticationMechanism {
@@ -39,7 +40,7 @@ public class TokenGateMechanism implements HttpAuthenticationMechanism {
                 authenticator.challenge(response, refused);
                 return AuthenticationStatus.SEND_FAILURE;
             }
-            if (context.isProtected()) {
+            if (context.isProtected() || authenticator.hasScopeRule(request)) {
                 authenticator.challengeMissing(response);
                 return AuthenticationStatus.SEND_FAILURE;
             }

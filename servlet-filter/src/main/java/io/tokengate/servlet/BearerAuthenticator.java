@@ -85,6 +85,16 @@ public final class BearerAuthenticator {
         return new BearerAuthenticator(validator, Config.read(settings));
     }
 
+    /** Checks the bearer settings at start-up without building anything. */
+    public static void check(Settings settings) {
+        Config.read(settings);
+    }
+
+    /** Whether a scope rule covers the request's path: such a resource needs a token even without a container constraint. */
+    public boolean hasScopeRule(HttpServletRequest request) {
+        return !requiredScopes(pathOf(request)).isEmpty();
+    }
+
     public String realm() {
         return config.realm();
     }

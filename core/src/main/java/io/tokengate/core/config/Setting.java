@@ -51,7 +51,7 @@ public enum Setting {
     CLEANUP_INTERVAL("tokengate.cleanup-interval", "PT10M", "EE extension: how often expired families and long-rotated tokens are deleted; `PT0S` turns the scheduled cleanup off."),
     CLEANUP_BATCH_SIZE("tokengate.cleanup-batch-size", "1000", "EE extension: rows deleted per cleanup transaction (a run repeats batches until nothing is left)."),
     CLEANUP_KEEP_REVOKED("tokengate.cleanup-keep-revoked", "P7D", "How long a revoked family is kept, so replays of its tokens are still recognised."),
-    CLEANUP_KEEP_ROTATED("tokengate.cleanup-keep-rotated", "P30D", "How long the record of a rotated token is kept while its family lives; older replays are answered as unknown tokens (`invalid_grant`, the family is not revoked).");
+    CLEANUP_KEEP_ROTATED("tokengate.cleanup-keep-rotated", "P30D", "How long the record of a rotated token is kept while its family lives (at least `PT1H`); older replays are answered as unknown tokens (`invalid_grant`, the family is not revoked).");
 
     private final String key;
     private final String defaultValue;

@@ -145,6 +145,31 @@ class FormLoginHandoffIT {
     }
 
     @Test
+    void theHandOffServesPublicBrowserClientsOnly() throws Exception {
+        signInWithTheForm();
+        HttpResponse<String> r = browserPost("/oauth/handoff", "client_id=demo-client", "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
+        assertRfcError(r, 400, "unauthorized_client");
+        assertFalse(r.body().contains("access_token"));
+    }
+
+    @Test
+    void adminChangesMadeWithASessionNeedTheCsrfDefence() throws Exception {
+        HttpResponse<String> home = browse(HttpRequest.newBuilder(java.net.URI.create(base() + "/app/home")));
+        assertEquals(302, home.statusCode());
+        browserPost("/j_security_check", "j_username=admin&j_password=admin-password");
+        assertEquals(200, browse(HttpRequest.newBuilder(java.net.URI.create(base() + "/app/home"))).statusCode(), "back where it started");
+        assertEquals(200, browse(HttpRequest.newBuilder(java.net.URI.create(base() + "/tokengate/admin/families?subject=alice"))).statusCode(),
+                "a FORM-signed-in admin may read");
+        HttpResponse<String> noDefence = browserPost("/tokengate/admin/revoke-subject", "subject=alice");
+        assertEquals(400, noDefence.statusCode(), noDefence.headers().map() + " " + noDefence.body());
+        assertRfcError(noDefence, 400, "invalid_request");
+        assertRfcError(browserPost("/tokengate/admin/revoke-subject", "subject=alice", "Authorization", "Basic YWRtaW46YWRtaW4tcGFzc3dvcmQ="),
+                400, "invalid_request");
+        HttpResponse<String> ok = browserPost("/tokengate/admin/revoke-subject", "subject=alice", "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
+        assertEquals(200, ok.statusCode(), ok.body());
+    }
+
+    @Test
     void theHandOffNeedsASignedInCaller() throws Exception {
         HttpResponse<String> r = new Http(deployment.getPort(), "/form").post("/oauth/handoff", "client_id=demo-spa", "Origin", ORIGIN,
                 "X-TokenGate-Refresh", "1");

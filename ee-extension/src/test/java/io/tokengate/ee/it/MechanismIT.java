@@ -62,7 +62,8 @@ class MechanismIT {
                 "client.no-retry.retry-window=0", ""));
         String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
-                + Wars.param("tokengate.clients", clients.toString()));
+                + Wars.param("tokengate.clients", clients.toString())
+                + Wars.param("tokengate.required-scopes", "/api/scoped=write"));
         return Wars.war("mechanism", webXml).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"))
                 .addPackage(MechanismApp.class.getPackage()).addClass(TestIdentityStore.class);
     }
@@ -151,6 +152,26 @@ class MechanismIT {
         }
         assertRfcError(http().get("/who", "Authorization", "Bearer a b"), 400, "invalid_request");
         assertRfcError(http().get("/who", "Authorization", bearer(token), "Authorization", bearer(token)), 400, "invalid_request");
+    }
+
+    @Test
+    void aRequiredScopeRuleProtectsAResourceEvenFromAnonymousCallers() throws Exception {
+        HttpResponse<String> anonymous = http().get("/api/scoped");
+        assertEquals(401, anonymous.statusCode(), "a scope-ruled path needs a token: " + anonymous.body());
+        assertEquals("Bearer realm=\"tokengate\"", anonymous.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals("Scoped area for alice", http().get("/api/scoped", "Authorization", bearer(aliceToken())).body());
+        HttpResponse<String> narrow = http().post("/oauth/token", "grant_type=password&username=alice&password=alice-password&scope=read",
+                "Authorization", basic("demo-client", "demo-secret"));
+        HttpResponse<String> r = http().get("/api/scoped", "Authorization", bearer((String) json(narrow).get("access_token")));
+        assertRfcError(r, 403, "insufficient_scope");
+        assertTrue(r.headers().firstValue("WWW-Authenticate").orElseThrow().contains("scope=\"write\""));
+    }
+
+    @Test
+    void theHandOffIsNotServedWhenTokenGateIsTheMechanism() throws Exception {
+        HttpResponse<String> r = http().post("/oauth/handoff", "client_id=demo-client", "Authorization", bearer(aliceToken()),
+                "Origin", "http://localhost:8080", "X-TokenGate-Refresh", "1");
+        assertEquals(404, r.statusCode(), "a bearer token must not mint a new refresh-token family: " + r.body());
     }
 
     // ------------------------------------------------------------ 9. concurrency over HTTP

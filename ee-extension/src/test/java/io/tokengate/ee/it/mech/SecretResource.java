@@ -28,6 +28,13 @@ public class SecretResource {
         return "Public page for " + (security.getCallerPrincipal() == null ? "anonymous" : security.getCallerPrincipal().getName());
     }
 
+    /** No container constraint: only the tokengate.required-scopes rule of the test's web.xml guards it. */
+    @GET
+    @Path("scoped")
+    public String scoped() {
+        return "Scoped area for " + (security.getCallerPrincipal() == null ? "anonymous" : security.getCallerPrincipal().getName());
+    }
+
     @GET
     @Path("admin-only")
     @RolesAllowed("tokengate-admin")
