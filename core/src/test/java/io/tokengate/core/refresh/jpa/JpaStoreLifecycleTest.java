@@ -115,6 +115,80 @@ class JpaStoreLifecycleTest {
         }
     }
 
+    /**
+     * The connection breaks inside the rotation's transaction, after the token row was updated and when the
+     * successor is written: the rotation must vanish whole, so the presented token is still active.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgres", "mariadb"})
+    void aFailureInsideTheRotationLeavesThePresentedTokenActiveAndNoSuccessor(String db) {
+        DataSource real = database(db).get();
+        AtomicBoolean breakOnSuccessor = new AtomicBoolean();
+        DataSource flaky = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!(result instanceof java.sql.Connection c)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
+                        if (m2.getName().equals("prepareStatement") && breakOnSuccessor.get()
+                                && String.valueOf(a2[0]).toUpperCase(java.util.Locale.ROOT).startsWith("INSERT INTO TG_REFRESH_TOKEN")) {
+                            throw new SQLException("connection reset while writing the successor");
+                        }
+                        try {
+                            return m2.invoke(c, a2);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+                });
+        JpaStoreContractTests.store(db, database(db)); // empties the tables
+        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()));
+        EndpointFixture f = new EndpointFixture(store, List.of());
+        Map<String, Object> login = f.login();
+        String token = (String) login.get("refresh_token");
+        var before = f.service.find(token).orElseThrow();
+        breakOnSuccessor.set(true);
+        EndpointResponse r = f.refresh(token);
+        assertEquals(503, r.status(), r.body());
+        assertEquals("temporarily_unavailable", json(r).get("error"));
+        breakOnSuccessor.set(false);
+        var after = f.service.find(token).orElseThrow();
+        assertEquals(io.tokengate.core.refresh.TokenState.ACTIVE, after.state(), "the token row's update was rolled back with the failed insert");
+        assertEquals(before.successorHash(), after.successorHash());
+        assertEquals(f.service.family(before.familyId()).orElseThrow().lastUsedAt(), f.service.family(before.familyId()).orElseThrow().createdAt(),
+                "the family row's update was rolled back too");
+        EndpointResponse retry = f.refresh(token);
+        assertEquals(200, retry.status(), "the same token refreshes once the database answers: " + retry.body());
+        assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+    }
+
+    @Test
+    void theSchemaCreatedOnFirstStartHasEveryIndex() throws Exception {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:tokengate-first-start;DB_CLOSE_DELAY=-1");
+        JpaStores.entityManagerFactory(ds, Map.of()).createEntityManager().close(); // deploys the unit: creates the tables
+        try (java.sql.Connection c = ds.getConnection()) {
+            Set<String> indexes = new java.util.TreeSet<>();
+            for (String table : List.of("TG_FAMILY", "TG_REFRESH_TOKEN")) {
+                try (java.sql.ResultSet rs = c.getMetaData().getIndexInfo(null, null, table, false, false)) {
+                    while (rs.next()) {
+                        indexes.add(rs.getString("INDEX_NAME") + "(" + rs.getString("COLUMN_NAME") + ")");
+                    }
+                }
+            }
+            for (String ix : ShippedSchema.INDEXES) {
+                assertTrue(indexes.stream().anyMatch(i -> i.startsWith(ix + "(")), ix + " in " + indexes);
+            }
+            assertTrue(indexes.stream().anyMatch(i -> i.startsWith("PRIMARY_KEY") && i.endsWith("(TOKEN_HASH)")), "token hash is the key: " + indexes);
+        }
+    }
+
     @Test
     void databaseGoingAwayMidSessionMeans503AndTheTokenWorksOnceItIsBack() {
         AtomicBoolean down = new AtomicBoolean();
