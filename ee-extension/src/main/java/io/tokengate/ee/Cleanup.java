@@ -51,7 +51,11 @@ final class Cleanup implements Runnable {
     }
 
     Cleanup forTokenGate(TokenGate tokenGate) {
-        return new Cleanup(interval, batchSize, keepRevoked, keepRotated, tokenGate.refreshTokens());
+        return forService(tokenGate.refreshTokens());
+    }
+
+    Cleanup forService(RefreshTokenService tokens) {
+        return new Cleanup(interval, batchSize, keepRevoked, keepRotated, tokens);
     }
 
     Duration interval() {

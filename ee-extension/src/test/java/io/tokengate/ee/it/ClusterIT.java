@@ -73,10 +73,11 @@ class ClusterIT {
                 "tokengate.endpoints=true",
                 "tokengate.datasource=java:app/jdbc/tokengate",
                 "tokengate.revocation-registry=jcache", "");
-        String webXml = Wars.webXml("  <data-source>\n"
+        String webXml = Wars.webXml(Wars.param("tokengate.issuer", "http://context-param.example/cluster") // MP Config wins
+                + "  <data-source>\n"
                 + "    <name>java:app/jdbc/tokengate</name>\n"
                 + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
-                + "    <url>" + proxy.jdbcUrl() + "</url>\n"
+                + "    <url>" + proxy.freshSchema("tg_it_cluster") + "</url>\n"
                 + "    <user>postgres</user>\n"
                 + "    <password>trust-auth-ignores-it</password>\n"
                 + "  </data-source>\n");
@@ -124,6 +125,8 @@ class ClusterIT {
     @Order(2)
     void aTokenIssuedByOneServerRefreshesOnTheOther() throws Exception {
         Map<String, Object> tokens = on(a).password("demo-client", "demo-secret", "alice", "alice-password");
+        assertEquals("http://localhost:8080/cluster", Http.claims((String) tokens.get("access_token")).get("iss"),
+                "MicroProfile Config is read before the web.xml context-param");
         HttpResponse<String> refreshed = on(b).refresh("demo-client", "demo-secret", (String) tokens.get("refresh_token"));
         assertEquals(200, refreshed.statusCode(), refreshed.body());
         String access = (String) json(refreshed).get("access_token");
@@ -194,6 +197,20 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void anAccessTokenRevokedByItsJtiOnOneServerIsRefusedByTheOther() throws Exception {
+        String access = (String) on(b).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token");
+        assertEquals(200, on(a).get("/who", "Authorization", bearer(access)).statusCode());
+        long revokedAt = System.nanoTime();
+        assertEquals(200, on(b).post("/oauth/revoke", "token=" + access + "&token_type_hint=access_token", "Authorization",
+                basic("demo-client", "demo-secret")).statusCode());
+        while (on(a).get("/who", "Authorization", bearer(access)).statusCode() != 401) {
+            assertTrue((System.nanoTime() - revokedAt) / 1_000_000 < 2_000, "the jti denylist reaches server A within 2 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    @Order(6)
     void aRestartedServerKeepsItsKeysAndTheRefreshTokens() throws Exception {
         Map<String, Object> tokens = on(a).password("demo-client", "demo-secret", "alice", "alice-password");
         a.stop();

@@ -52,7 +52,7 @@ class DatabaseFailureIT {
                 + "  <data-source>\n"
                 + "    <name>java:app/jdbc/tokengate</name>\n"
                 + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
-                + "    <url>" + proxy.jdbcUrl() + "</url>\n"
+                + "    <url>" + proxy.freshSchema("tg_it_dbfail") + "</url>\n"
                 + "    <user>postgres</user>\n"
                 + "    <password>trust-auth-ignores-it</password>\n"
                 + "    <property><name>connectTimeout</name><value>2</value></property>\n"
@@ -99,6 +99,11 @@ class DatabaseFailureIT {
             assertEquals(200, who.statusCode(), "bearer validation needs no database: " + who.body());
             assertEquals("alice", json(who).get("caller"));
             assertRfcError(http.refresh("demo-client", "demo-secret", refresh), 503, "temporarily_unavailable");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Wars.serverLog().contains("TG-0403 cleanup failed")) { // it runs every second here
+                assertTrue(System.currentTimeMillis() < deadline, "the scheduled cleanup reports the outage as TG-0403");
+                Thread.sleep(200);
+            }
         } finally {
             proxy.up();
         }

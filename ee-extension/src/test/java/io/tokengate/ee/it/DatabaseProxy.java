@@ -55,6 +55,19 @@ final class DatabaseProxy implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/test";
     }
 
+    /**
+     * A fresh, empty schema of database {@code test} (dropped and created again) and the JDBC URL that uses it: the
+     * application creates its tables there on first start, and no other test's cleanup touches its rows.
+     */
+    String freshSchema(String schema) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), "postgres", "");
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return jdbcUrl() + "?currentSchema=" + schema;
+    }
+
     void down() {
         down = true;
         for (SocketChannel c : open) {

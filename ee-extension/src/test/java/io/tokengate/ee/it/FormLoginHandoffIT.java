@@ -154,6 +154,8 @@ class FormLoginHandoffIT {
 
     @Test
     void adminChangesMadeWithASessionNeedTheCsrfDefence() throws Exception {
+        Http api = new Http(deployment.getPort(), "/form");
+        String aliceRefresh = (String) api.password("demo-client", "demo-secret", "alice", "alice-password").get("refresh_token");
         HttpResponse<String> home = browse(HttpRequest.newBuilder(java.net.URI.create(base() + "/app/home")));
         assertEquals(302, home.statusCode());
         browserPost("/j_security_check", "j_username=admin&j_password=admin-password");
@@ -163,17 +165,20 @@ class FormLoginHandoffIT {
         HttpResponse<String> noDefence = browserPost("/tokengate/admin/revoke-subject", "subject=alice");
         assertEquals(400, noDefence.statusCode(), noDefence.headers().map() + " " + noDefence.body());
         assertRfcError(noDefence, 400, "invalid_request");
-        assertRfcError(browserPost("/tokengate/admin/revoke-subject", "subject=alice", "Authorization", "Basic YWRtaW46YWRtaW4tcGFzc3dvcmQ="),
-                400, "invalid_request");
+        HttpResponse<String> stillWorks = api.refresh("demo-client", "demo-secret", aliceRefresh);
+        assertEquals(200, stillWorks.statusCode(), "refused requests changed nothing");
+        String successor = (String) json(stillWorks).get("refresh_token");
         HttpResponse<String> ok = browserPost("/tokengate/admin/revoke-subject", "subject=alice", "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
         assertEquals(200, ok.statusCode(), ok.body());
+        assertRfcError(api.refresh("demo-client", "demo-secret", successor), 400, "invalid_grant");
     }
 
     @Test
     void theHandOffNeedsASignedInCaller() throws Exception {
         HttpResponse<String> r = new Http(deployment.getPort(), "/form").post("/oauth/handoff", "client_id=demo-spa", "Origin", ORIGIN,
                 "X-TokenGate-Refresh", "1");
-        assertNotEquals(200, r.statusCode());
+        assertEquals(302, r.statusCode(), "the container sends the caller to its login: " + r.body());
+        assertTrue(r.headers().firstValue("Location").orElse("").contains("login.html"));
         assertFalse(r.body().contains("access_token"), r.body());
     }
 

@@ -1,0 +1,80 @@
+package io.tokengate.ee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.tokengate.core.config.ConfigurationException;
+import io.tokengate.core.config.Settings;
+import io.tokengate.core.config.SettingsSource;
+import io.tokengate.core.event.TokenEvent;
+import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
+import io.tokengate.core.support.EndpointFixture;
+
+/** One scheduled cleanup run: batches until nothing is left, long-rotated records, and its settings checked. */
+class CleanupTest {
+    private static Cleanup cleanup(Map<String, String> settings) {
+        return Cleanup.read(new Settings(SettingsSource.of(settings)));
+    }
+
+    @Test
+    void aRunDeletesEveryExpiredFamilyInBatchesOfTheConfiguredSize() {
+        EndpointFixture f = new EndpointFixture();
+        for (int i = 0; i < 25; i++) {
+            f.login();
+        }
+        f.clock.advance(Duration.ofDays(400)); // every family is past its absolute lifetime
+        cleanup(Map.of("tokengate.cleanup-batch-size", "7")).forService(f.service).run();
+        assertTrue(f.service.families("alice").isEmpty());
+        assertEquals(List.of(7, 7, 7, 4), f.events(TokenEvent.CleanedUp.class).stream().map(TokenEvent.CleanedUp::families).toList(),
+                "one transaction per batch of 7, until a batch finds less");
+    }
+
+    @Test
+    void aRunDeletesRecordsOfTokensRotatedLongerAgoThanConfiguredAndKeepsTheFamily() {
+        InMemoryRefreshTokenStore store = new InMemoryRefreshTokenStore();
+        EndpointFixture f = new EndpointFixture(store, List.of());
+        String token = (String) f.login().get("refresh_token");
+        for (int i = 0; i < 3; i++) {
+            f.clock.advance(Duration.ofMinutes(10));
+            token = (String) EndpointFixture.json(f.refresh(token)).get("refresh_token");
+        }
+        assertEquals(4, store.tokenCount());
+        f.clock.advance(Duration.ofMinutes(61));
+        cleanup(Map.of("tokengate.cleanup-keep-rotated", "PT1H")).forService(f.service).run();
+        assertEquals(1, store.tokenCount(), "the three rotated records are gone, the active one stays");
+        assertEquals(200, f.refresh(token).status(), "the family lives on");
+    }
+
+    @Test
+    void aFailingRunIsReportedAndTriedAgainNextTime() {
+        io.tokengate.core.support.FaultyStore store = new io.tokengate.core.support.FaultyStore();
+        EndpointFixture f = new EndpointFixture(store, List.of());
+        f.login();
+        f.clock.advance(Duration.ofDays(400));
+        Cleanup run = cleanup(Map.of()).forService(f.service);
+        store.failing.add("deleteExpired");
+        run.run(); // logs TG-0403, throws nothing: the executor would otherwise cancel the schedule
+        assertEquals(1, store.delegate.tokenCount(), "nothing deleted while the database is down");
+        store.failing.clear();
+        run.run();
+        assertEquals(0, store.delegate.tokenCount());
+    }
+
+    @Test
+    void settingsThatWouldBreakRetriesOrReuseDetectionFailTheStart() {
+        assertEquals("tokengate.cleanup-keep-rotated",
+                assertThrows(ConfigurationException.class, () -> cleanup(Map.of("tokengate.cleanup-keep-rotated", "PT5M"))).key());
+        assertEquals("tokengate.cleanup-batch-size",
+                assertThrows(ConfigurationException.class, () -> cleanup(Map.of("tokengate.cleanup-batch-size", "0"))).key());
+        assertEquals("tokengate.cleanup-keep-revoked",
+                assertThrows(ConfigurationException.class, () -> cleanup(Map.of("tokengate.cleanup-keep-revoked", "-PT1S"))).key());
+        assertTrue(cleanup(Map.of("tokengate.cleanup-interval", "PT0S")).interval().isZero(), "PT0S turns the schedule off");
+    }
+}
