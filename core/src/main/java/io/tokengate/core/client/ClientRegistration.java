@@ -2,6 +2,7 @@ package io.tokengate.core.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,7 +37,7 @@ public final class ClientRegistration {
         this.secretSha256 = b.secretSha256;
         this.grants = Set.copyOf(b.grants);
         this.scopes = Set.copyOf(b.scopes);
-        this.accessTokenLifetime = positive(b.accessTokenLifetime, "access-token-lifetime");
+        this.accessTokenLifetime = b.accessTokenLifetime == null ? null : positive(b.accessTokenLifetime, "access-token-lifetime");
         this.refreshIdleTimeout = positive(b.refreshIdleTimeout, "refresh-idle-timeout");
         this.refreshAbsoluteLifetime = positive(b.refreshAbsoluteLifetime, "refresh-absolute-lifetime");
         if (b.retryWindow == null || b.retryWindow.isNegative()) {
@@ -108,8 +109,9 @@ public final class ClientRegistration {
         return scopes;
     }
 
-    public Duration accessTokenLifetime() {
-        return accessTokenLifetime;
+    /** This client's own access-token lifetime; empty: the server's {@code tokengate.access-token-lifetime}. */
+    public Optional<Duration> accessTokenLifetime() {
+        return Optional.ofNullable(accessTokenLifetime);
     }
 
     public Duration refreshIdleTimeout() {
@@ -141,7 +143,7 @@ public final class ClientRegistration {
         private String secretSha256;
         private Set<GrantType> grants = Set.of(GrantType.REFRESH_TOKEN);
         private Set<String> scopes = Set.of();
-        private Duration accessTokenLifetime = DEFAULT_ACCESS_TOKEN_LIFETIME;
+        private Duration accessTokenLifetime;
         private Duration refreshIdleTimeout = DEFAULT_REFRESH_IDLE_TIMEOUT;
         private Duration refreshAbsoluteLifetime = DEFAULT_REFRESH_ABSOLUTE_LIFETIME;
         private Duration retryWindow = DEFAULT_RETRY_WINDOW;

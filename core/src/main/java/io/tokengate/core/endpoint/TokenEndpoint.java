@@ -164,9 +164,9 @@ public final class TokenEndpoint {
 
     /** A client whose tokens the validator would refuse is a configuration error, reported rather than served. */
     private void checkLifetime(ClientRegistration client) {
-        if (client.accessTokenLifetime().compareTo(validator.maxTokenLifetime()) > 0) {
+        if (client.accessTokenLifetime().map(l -> l.compareTo(validator.maxTokenLifetime()) > 0).orElse(false)) {
             LOG.log(Level.ERROR, "TG-1104 client {0} has access-token-lifetime {1}, longer than the validator accepts ({2})",
-                    client.clientId(), client.accessTokenLifetime(), validator.maxTokenLifetime());
+                    client.clientId(), client.accessTokenLifetime().orElseThrow(), validator.maxTokenLifetime());
             throw new OAuthException(OAuthError.SERVER_ERROR, "The client is misconfigured");
         }
     }

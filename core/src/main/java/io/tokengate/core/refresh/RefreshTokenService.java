@@ -341,7 +341,7 @@ public final class RefreshTokenService {
             issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         }
         return accessTokens.issue(AccessTokenRequest.builder(subject, client.clientId()).scopes(scopes).groups(groups)
-                .authTime(authTime).familyId(familyId).lifetime(client.accessTokenLifetime()).issuedAt(issuedAt).build());
+                .authTime(authTime).familyId(familyId).lifetime(client.accessTokenLifetime().orElse(null)).issuedAt(issuedAt).build());
     }
 
     private void emit(TokenEvent event) {

@@ -39,7 +39,7 @@ class ClientRegistryFilesTest {
         assertTrue(ClientSecrets.matches("demo-secret", c.secretSha256()));
         assertEquals(Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN), c.grants());
         assertEquals(Set.of("read", "write"), c.scopes());
-        assertEquals(Duration.ofMinutes(10), c.accessTokenLifetime());
+        assertEquals(Duration.ofMinutes(10), c.accessTokenLifetime().orElseThrow());
         assertEquals(Duration.ofDays(7), c.refreshIdleTimeout());
         assertEquals(Duration.ofDays(30), c.refreshAbsoluteLifetime());
         assertEquals(Duration.ofSeconds(5), c.retryWindow());

@@ -67,6 +67,17 @@ class TokenGateConfigurationTest {
     }
 
     @Test
+    void theServersAccessTokenLifetimeAppliesToClientsThatSetNoneOfTheirOwn() {
+        Map<String, String> settings = minimal();
+        settings.put("tokengate.access-token-lifetime", "PT1M");
+        TokenGate tg = start(settings);
+        EndpointResponse r = tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null);
+        assertEquals(60L, ((Number) EndpointFixture.json(r).get("expires_in")).longValue(), r.body());
+        var token = tg.validator().validate((String) EndpointFixture.json(r).get("access_token")).principal().orElseThrow();
+        assertEquals(60, token.expiresAt().getEpochSecond() - token.issuedAt().getEpochSecond());
+    }
+
+    @Test
     void restartWithTheSameDirectoryKeepsAccessAndRefreshTokensValid() {
         TokenGate first = start(minimal());
         String token = first.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();

@@ -39,6 +39,7 @@ import io.tokengate.ee.it.mech.EventLog;
 import io.tokengate.ee.it.mech.EventsServlet;
 import io.tokengate.ee.it.mech.RoleBean;
 import io.tokengate.ee.it.mech.WhoServlet;
+import io.tokengate.servlet.it.PayaraProcess;
 import io.tokengate.servlet.it.Wars;
 
 /**

@@ -1,4 +1,4 @@
-package io.tokengate.ee.it;
+package io.tokengate.servlet.it;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,17 +16,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Payara Micro server in its own process, started the way an operator would (java -jar payara-micro.jar
- * --deploy app.war), for tests that need several servers or a restart. It inherits this JVM's network namespace
- * (loopback only); its Hazelcast member binds to 127.0.0.1 and finds the others by TCP on loopback.
+ * --deploy app.war), for tests that need several servers, a restart or a known port. It inherits this JVM's network
+ * namespace (loopback only); clustered, its Hazelcast member binds to 127.0.0.1 and finds the others by TCP there.
  */
-final class PayaraProcess implements AutoCloseable {
+public final class PayaraProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final int port;
     private final Path log;
     private Process process;
 
-    PayaraProcess(String name, Path war, int port, String clusterName, Path workDir) throws IOException {
+    /** A member of the Hazelcast cluster {@code clusterName} on loopback. */
+    public PayaraProcess(String name, Path war, int port, String clusterName, Path workDir) throws IOException {
+        this(name, war, port, workDir, "--clustername", clusterName, "--clustermode", "tcpip:127.0.0.1:5900,127.0.0.1:5901,127.0.0.1:5902",
+                "--interfaces", "127.0.0.1", "--startport", "5900");
+    }
+
+    /** A server with the given extra Payara Micro options (e.g. {@code --nocluster}, {@code --contextroot /}). */
+    public PayaraProcess(String name, Path war, int port, Path workDir, String... options) throws IOException {
         this.name = name;
         this.port = port;
         Files.createDirectories(workDir);
@@ -35,22 +42,22 @@ final class PayaraProcess implements AutoCloseable {
         command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m",
                 "-Dhazelcast.phone.home.enabled=false", "-jar", System.getProperty("payara.microJar"),
                 "--deploy", war.toString(), "--port", Integer.toString(port), "--name", name,
-                "--clustername", clusterName, "--clustermode", "tcpip:127.0.0.1:5900,127.0.0.1:5901,127.0.0.1:5902", "--interfaces", "127.0.0.1",
-                "--startport", "5900", "--disablephonehome", "--logtofile", log.toString()));
+                "--disablephonehome", "--logtofile", log.toString()));
+        command.addAll(List.of(options));
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts the server and waits until {@code readyPath} answers (any status but 404/503), up to three minutes. */
-    PayaraProcess start(String readyPath) throws Exception {
+    public PayaraProcess start(String readyPath) throws Exception {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.resolveSibling(name + ".out").toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -74,7 +81,7 @@ final class PayaraProcess implements AutoCloseable {
     }
 
     /** Everything this server logged so far (all its log files). */
-    String log() throws IOException {
+    public String log() throws IOException {
         StringBuilder out = new StringBuilder();
         try (var files = Files.list(log.getParent())) {
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith(name + ".log")).sorted().toList()) {
@@ -85,7 +92,7 @@ final class PayaraProcess implements AutoCloseable {
     }
 
     /** Stops it as an operator would (SIGTERM), forcibly after 60 s. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
