@@ -48,7 +48,7 @@ public final class TokenGateListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         try {
-            SettingsSource from = source != null ? source : host.settings(context);
+            SettingsSource from = webInf(source != null ? source : host.settings(context), context);
             Settings settings = new Settings(from);
             RefreshTokenStore store = store(settings, context);
             TokenGate tokenGate;
@@ -68,6 +68,21 @@ public final class TokenGateListener implements ServletContextListener {
             LOG.log(Level.ERROR, e.getMessage());
             throw e; // fails the deployment, once
         }
+    }
+
+    /** {@code tokengate.clients} may name a file inside the WAR ({@code /WEB-INF/...}): it is read where the server unpacked it. */
+    private static SettingsSource webInf(SettingsSource source, ServletContext context) {
+        return key -> {
+            String value = source.get(key);
+            if (Setting.CLIENTS.key().equals(key) && value != null && value.trim().startsWith("/WEB-INF/")) {
+                String real = context.getRealPath(value.trim());
+                if (real == null) {
+                    throw new ConfigurationException(Setting.CLIENTS, value + " is inside a WAR this server did not unpack; give a file path");
+                }
+                return real;
+            }
+            return value;
+        };
     }
 
     /** The refresh-token store the settings ask for; the JPA store's factory is closed with the application. */

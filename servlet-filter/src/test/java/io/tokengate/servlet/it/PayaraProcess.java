@@ -56,7 +56,7 @@ public final class PayaraProcess implements AutoCloseable {
         return port;
     }
 
-    /** Starts the server and waits until {@code readyPath} answers (any status but 404/503), up to three minutes. */
+    /** Starts the server and waits until {@code readyPath} answers (any status below 500 but 404), up to three minutes. */
     public PayaraProcess start(String readyPath) throws Exception {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.resolveSibling(name + ".out").toFile()).start();
@@ -69,7 +69,7 @@ public final class PayaraProcess implements AutoCloseable {
             try {
                 int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status != 404 && status != 503) {
+                if (status != 404 && status < 500) { // Payara answers 500/503 while the application is still starting
                     return this;
                 }
             } catch (IOException e) {

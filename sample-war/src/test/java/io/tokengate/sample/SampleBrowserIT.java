@@ -1,0 +1,181 @@
+package io.tokengate.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.tokengate.servlet.it.PayaraProcess;
+import io.tokengate.servlet.it.Wars;
+
+/**
+ * The sample's page in headless Chromium, against the sample WAR as built, on Payara Micro, with 6-second access
+ * tokens (2 s clock skew): silent refresh keeps a user signed in past expiry, two tabs refreshing at once stay signed in, and "sign
+ * out everywhere" ends the session in every tab. Browser and server share this test's loopback-only network.
+ */
+class SampleBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static PayaraProcess server;
+    static WebDriver browser;
+    static String base;
+
+    @BeforeAll
+    static void startSampleAndBrowser() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail("Chromium and ChromeDriver are required under CI=true (Debian packages chromium, chromium-driver; .ci/run installs them)");
+            }
+            Assumptions.assumeTrue(false, "no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver); skipped");
+        }
+        Path work = Wars.work("sample");
+        if (Files.exists(work)) {
+            try (var files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(work);
+        int port = PayaraProcess.freePort();
+        base = "http://localhost:" + port;
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")))
+                .addAsResource(new StringAsset(String.join("\n",
+                        "tokengate.issuer=" + base,
+                        "tokengate.keys.directory=" + work.resolve("keys"),
+                        "tokengate.access-token-lifetime=PT6S", "tokengate.clock-skew=PT2S", "")), "META-INF/microprofile-config.properties");
+        Path file = work.resolve("ROOT.war");
+        war.as(ZipExporter.class).exportTo(file.toFile(), true);
+        server = new PayaraProcess("sample", file, port, work, "--nocluster", "--contextroot", "/").start("/public");
+
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString()); // no driver download
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** The element's text, shown or not. */
+    private static String text(String id) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("return document.getElementById(arguments[0]).textContent", id)).trim();
+    }
+
+    private static void waitFor(String what, java.util.function.Supplier<Boolean> condition, int seconds) {
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(seconds)).withMessage(what).until(d -> condition.get());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String page = String.valueOf(js("return document.body ? document.body.innerText : ''"));
+            throw new AssertionError(what + " did not happen; the page at " + browser.getCurrentUrl() + " is: "
+                    + page.substring(0, Math.min(page.length(), 1500)), e);
+        }
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    /** Status of GET /secret with the given token, fetched from the page. */
+    private static long secretStatusWith(String token) {
+        return (Long) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[1]; fetch('/secret', {headers: {Authorization: 'Bearer ' + arguments[0]}}).then(r => done(r.status));", token);
+    }
+
+    private static String callSecret() {
+        js("document.getElementById('secret-result').textContent = ''; callSecret();");
+        waitFor("a /secret answer", () -> !text("secret-result").isEmpty(), 10);
+        return text("secret-result");
+    }
+
+    @Test
+    void signedInTabsStaySignedInPastExpiryRefreshTogetherAndAllEndWithSignOutEverywhere() throws Exception {
+        browser.get(base + "/");
+        waitFor("the sign-in form", () -> browser.findElement(By.id("signin-button")).isDisplayed(), 20);
+        browser.findElement(By.id("signin-button")).click();
+        waitFor("signed in", () -> "Signed in as alice".equals(text("status")), 20);
+        String firstToken = (String) js("return accessToken");
+        assertEquals("Secret area", callSecret());
+        String firstTab = browser.getWindowHandle();
+
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(base + "/");
+        waitFor("the second tab signed in silently with the refresh cookie", () -> "Signed in as alice".equals(text("status")), 20);
+        String secondTab = browser.getWindowHandle();
+
+        // 1. past expiry: both tabs refreshed silently and /secret still works, without signing in again
+        Thread.sleep(9_000);
+        for (String tab : List.of(firstTab, secondTab)) {
+            browser.switchTo().window(tab);
+            assertEquals("Signed in as alice", text("status"));
+            assertEquals("Secret area", callSecret(), "after the first access token expired");
+            assertNotEquals(firstToken, js("return accessToken"));
+        }
+        assertEquals(401L, secretStatusWith(firstToken), "the first access token really expired");
+
+        // 2. both tabs refresh at the same moment: both stay signed in
+        browser.switchTo().window(firstTab);
+        long before1 = Long.parseLong(text("refresh-count"));
+        js("refresh(true)");
+        browser.switchTo().window(secondTab);
+        long before2 = Long.parseLong(text("refresh-count"));
+        js("refresh(true)");
+        waitFor("the second tab's refresh", () -> Long.parseLong(text("refresh-count")) > before2, 15);
+        assertEquals("Signed in as alice", text("status"));
+        assertEquals("Secret area", callSecret());
+        browser.switchTo().window(firstTab);
+        waitFor("the first tab's refresh", () -> Long.parseLong(text("refresh-count")) > before1, 15);
+        assertEquals("Signed in as alice", text("status"));
+        assertEquals("Secret area", callSecret());
+
+        // the device list shows this browser
+        browser.findElement(By.id("show-devices")).click();
+        waitFor("the device list", () -> text("devices").contains("this device: demo-spa"), 10);
+
+        // 3. sign out everywhere: every tab, and every access token, is done
+        browser.switchTo().window(secondTab);
+        String secondTabToken = (String) js("return accessToken");
+        browser.switchTo().window(firstTab);
+        browser.findElement(By.id("sign-out-everywhere")).click();
+        waitFor("signed out", () -> "Signed out".equals(text("status")), 10);
+        assertTrue(browser.findElement(By.id("signin-button")).isDisplayed(), "the sign-in form is back");
+        assertEquals("HTTP 401", callSecret());
+        browser.switchTo().window(secondTab);
+        waitFor("the other tab signed out too", () -> "Signed out".equals(text("status")), 10);
+        assertEquals("HTTP 401", callSecret());
+        assertEquals(401L, secretStatusWith(secondTabToken), "the other tab's access token was cut by the server, not only forgotten");
+        js("refresh(true)");
+        Thread.sleep(1_000);
+        assertEquals("Signed out", text("status"), "the refresh cookie no longer works");
+        assertTrue(server.log().contains("TG-0300 TokenGate started"));
+    }
+}
