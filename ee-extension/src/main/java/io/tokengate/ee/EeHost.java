@@ -89,7 +89,7 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
         registry(settings);
         BearerAuthenticator.check(settings);
         if (mechanism) {
-            LOG.log(Level.INFO, "TG-0400 TokenGate is the authentication mechanism of {0}", context.getContextPath());
+            LOG.log(Level.INFO, "TG-0400 TokenGate is the authentication mechanism of {0}", app(context));
         }
         if (settings.bool(Setting.ENDPOINTS, false)) {
             // the hand-off is for applications whose mechanism is the server's login (FORM, OIDC...); with TokenGate as
@@ -162,11 +162,11 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
         }
         if (jcache != null) {
             builder.revocation(jcache);
-            LOG.log(Level.INFO, "TG-0401 revocations of {0} are shared by the cluster through JCache cache {1}", context.getContextPath(),
+            LOG.log(Level.INFO, "TG-0401 revocations of {0} are shared by the cluster through JCache cache {1}", app(context),
                     jcache.cacheName());
         } else {
             builder.revocation(new InMemoryRevocationRegistry(java.time.Clock.systemUTC(), maxLifetime, skew));
-            LOG.log(Level.INFO, "TG-0401 revocations of {0} are kept in memory on this server only: {1}", context.getContextPath(), why);
+            LOG.log(Level.INFO, "TG-0401 revocations of {0} are kept in memory on this server only: {1}", app(context), why);
         }
     }
 
@@ -175,12 +175,12 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
         context.setAttribute(AUTHENTICATOR_ATTRIBUTE, BearerAuthenticator.create(tokenGate.settings(), tokenGate.validator()));
         Cleanup task = Cleanup.read(tokenGate.settings()).forTokenGate(tokenGate);
         if (task.interval().isZero()) {
-            LOG.log(Level.INFO, "TG-0404 scheduled cleanup of {0} is off (tokengate.cleanup-interval=PT0S)", context.getContextPath());
+            LOG.log(Level.INFO, "TG-0404 scheduled cleanup of {0} is off (tokengate.cleanup-interval=PT0S)", app(context));
             return;
         }
         ScheduledExecutorService executor = executor();
         if (executor == null) {
-            LOG.log(Level.WARNING, "TG-0404 no {0}: expired refresh tokens of {1} are not cleaned up", EXECUTOR, context.getContextPath());
+            LOG.log(Level.WARNING, "TG-0404 no {0}: expired refresh tokens of {1} are not cleaned up", EXECUTOR, app(context));
             return;
         }
         long millis = task.interval().toMillis();
@@ -195,6 +195,11 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
         if (jcache != null) {
             jcache.close();
         }
+    }
+
+    /** The application's context path for log lines ("/" for the root application). */
+    private static String app(ServletContext context) {
+        return context.getContextPath().isEmpty() ? "/" : context.getContextPath();
     }
 
     private static ScheduledExecutorService executor() {

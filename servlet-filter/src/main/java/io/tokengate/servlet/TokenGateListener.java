@@ -62,7 +62,8 @@ public final class TokenGateListener implements ServletContextListener {
             }
             context.setAttribute(ATTRIBUTE, tokenGate);
             host.started(tokenGate, context);
-            LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}", context.getContextPath(),
+            LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}",
+                    context.getContextPath().isEmpty() ? "/" : context.getContextPath(),
                     settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());
         } catch (ConfigurationException e) {
             LOG.log(Level.ERROR, e.getMessage());
