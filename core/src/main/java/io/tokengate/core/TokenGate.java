@@ -48,6 +48,7 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * {@link ConfigurationException} naming the key.
  */
 public final class TokenGate {
+    private static final System.Logger LOG = System.getLogger(TokenGate.class.getName());
     private final Settings settings;
     private final KeyRing keyRing;
     /** The generated key set behind {@link #keyRing}, or null when the keys come from the administrators' files. */
@@ -120,6 +121,17 @@ public final class TokenGate {
         RefreshTokenHasher hasher = new RefreshTokenHasher(secrets.get(0), secrets.subList(1, secrets.size()));
         RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
         this.refreshTokens = new RefreshTokenService(store, hasher, issuer, revocation, b.events, clock);
+        Duration window = maxLifetime.plus(skew);
+        try {
+            int restored = refreshTokens.restoreRevocations(window);
+            if (restored > 0) {
+                LOG.log(System.Logger.Level.INFO, "TG-1006 the access tokens of {0} families revoked in the last {1} stay cut after this start",
+                        restored, window);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "TG-1005 cannot read the families revoked before this start ({0}): their access tokens are"
+                    + " accepted here until they expire, at most {1}", String.valueOf(e), window);
+        }
         this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).validator(validator)
                 .credentialVerifier(b.credentials).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
     }

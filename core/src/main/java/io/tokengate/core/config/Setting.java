@@ -24,7 +24,7 @@ public enum Setting {
     KEYS_PREVIOUS("tokengate.keys.previous", null, "Keys that still verify (comma-separated aliases or PEM files)."),
     KEYS_JWKS_FILE("tokengate.keys.jwks-file", null, "JWK Set file with private keys (source `jwks`)."),
     REFRESH_TOKEN_SECRETS("tokengate.refresh-token-secrets", "generated in `tokengate.keys.directory`", "Secrets for the keyed hashes of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first; `${env:...}`/`${file:...}` allowed."),
-    CLIENTS("tokengate.clients", null, "Client registry file (`.properties` or `.json`); see the client registry table. Without it only clients given in code exist."),
+    CLIENTS("tokengate.clients", null, "Client registry file (`.properties` or `.json`), a path or `/WEB-INF/...` inside the WAR; see the client registry table. Without it only clients given in code exist."),
     REALM("tokengate.realm", "tokengate", "Realm of `WWW-Authenticate` challenges."),
     CREDENTIAL_VERIFIER("tokengate.credential-verifier", null, "Class name of a `CredentialVerifier` (public no-argument constructor) that enables the password grant for the clients allowed it; the EE extension uses the container's identity stores instead."),
     STORE("tokengate.store", "jpa", "Where refresh tokens live: `jpa` (the server's datasource, tables created when missing) or `memory` (tests and demos only: lost on restart; logs warning TG-0301)."),

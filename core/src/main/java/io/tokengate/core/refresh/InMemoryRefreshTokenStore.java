@@ -135,6 +135,17 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
+        List<RefreshTokenFamily> out = new ArrayList<>();
+        for (RefreshTokenFamily f : families.values()) {
+            if (f.state() == FamilyState.REVOKED && f.revokedAt() != null && !f.revokedAt().isBefore(since)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public synchronized int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
         int deleted = 0;
         for (Iterator<RefreshTokenRecord> it = tokens.values().iterator(); it.hasNext() && deleted < batchSize; ) {

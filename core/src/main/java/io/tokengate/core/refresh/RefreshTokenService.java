@@ -286,6 +286,19 @@ public final class RefreshTokenService {
         emit(new TokenEvent.Revoked(clock.instant(), by, TokenEvent.Target.ACCESS_TOKEN, jti, List.of()));
     }
 
+    /**
+     * After a start: puts the families revoked within {@code window} (the longest access-token lifetime plus the
+     * clock skew) back into the revocation registry, so their access tokens stay cut across the restart of a
+     * server whose registry lives in memory. Returns how many were restored.
+     */
+    public int restoreRevocations(Duration window) {
+        List<RefreshTokenFamily> revoked = store.familiesRevokedSince(clock.instant().minus(window));
+        for (RefreshTokenFamily f : revoked) {
+            revocation.revokeFamily(f.familyId(), f.revokedAt());
+        }
+        return revoked.size();
+    }
+
     /** The subject's families, newest first: the device inventory. */
     public List<RefreshTokenFamily> families(String subject) {
         return store.familiesOfSubject(subject);

@@ -61,4 +61,10 @@ public interface RefreshTokenStore {
      * many were deleted.
      */
     int deleteRotatedTokens(Instant rotatedBefore, int batchSize);
+
+    /**
+     * Families revoked at or after {@code since}, for re-cutting their live access tokens after a restart (the
+     * revocation registry of a single server lives in memory).
+     */
+    List<RefreshTokenFamily> familiesRevokedSince(Instant since);
 }

@@ -78,6 +78,18 @@ class TokenGateConfigurationTest {
     }
 
     @Test
+    void aRestartKeepsTheAccessTokensOfRevokedFamiliesCut() {
+        TokenGate first = start(minimal());
+        Map<String, Object> tokens = EndpointFixture.json(first.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null));
+        String access = (String) tokens.get("access_token");
+        String family = first.validator().validate(access).principal().orElseThrow().familyId().orElseThrow();
+        assertTrue(first.refreshTokens().revokeFamily(family, "alice"));
+        TokenGate second = start(minimal()); // same store and keys, fresh in-memory revocation registry
+        assertEquals(io.tokengate.core.validation.FailureReason.REVOKED, second.validator().validate(access).failure().orElseThrow(),
+                "the family's live access token stays refused after the restart");
+    }
+
+    @Test
     void restartWithTheSameDirectoryKeepsAccessAndRefreshTokensValid() {
         TokenGate first = start(minimal());
         String token = first.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();

@@ -353,4 +353,18 @@ public abstract class RefreshTokenStoreContract {
         assertEquals(TokenState.ACTIVE, store.findToken(chain.get(4)).orElseThrow().state(), "the active token is never deleted");
         assertTrue(store.findFamily(fam.familyId()).isPresent(), "the family lives on");
     }
+
+    @Test
+    void familiesRevokedSinceAnInstantAreListedForRestoringRevocations() {
+        RefreshTokenFamily old = newFamily(id("alice"), "demo-client", id("h"), T0);
+        RefreshTokenFamily recent = newFamily(id("alice"), "demo-client", id("h"), T0);
+        RefreshTokenFamily live = newFamily(id("alice"), "demo-client", id("h"), T0);
+        store.revokeFamily(old.familyId(), T0.plus(Duration.ofMinutes(1)), "logout");
+        store.revokeFamily(recent.familyId(), T0.plus(Duration.ofMinutes(30)), "logout");
+        List<RefreshTokenFamily> found = store.familiesRevokedSince(T0.plus(Duration.ofMinutes(30)));
+        assertEquals(List.of(recent.familyId()), found.stream().map(RefreshTokenFamily::familyId).toList(), "at or after the instant, revoked only");
+        assertEquals(T0.plus(Duration.ofMinutes(30)), found.get(0).revokedAt());
+        assertTrue(store.familiesRevokedSince(T0.plus(Duration.ofHours(1))).isEmpty());
+        assertTrue(store.findFamily(live.familyId()).isPresent());
+    }
 }

@@ -87,6 +87,12 @@ public final class FaultyStore implements RefreshTokenStore {
     }
 
     @Override
+    public java.util.List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
+        check("familiesRevokedSince");
+        return delegate.familiesRevokedSince(since);
+    }
+
+    @Override
     public int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
         check("deleteRotatedTokens");
         return delegate.deleteRotatedTokens(rotatedBefore, batchSize);

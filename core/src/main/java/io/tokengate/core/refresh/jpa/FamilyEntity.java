@@ -15,7 +15,8 @@ import jakarta.persistence.Table;
         @Index(name = "TG_FAMILY_SUBJECT_IX", columnList = "SUBJECT"),
         @Index(name = "TG_FAMILY_CLIENT_IX", columnList = "CLIENT_ID"),
         @Index(name = "TG_FAMILY_IDLE_IX", columnList = "IDLE_EXPIRES_AT"),
-        @Index(name = "TG_FAMILY_ABSOLUTE_IX", columnList = "ABSOLUTE_EXPIRES_AT")})
+        @Index(name = "TG_FAMILY_ABSOLUTE_IX", columnList = "ABSOLUTE_EXPIRES_AT"),
+        @Index(name = "TG_FAMILY_REVOKED_IX", columnList = "REVOKED_AT")})
 public class FamilyEntity {
     @Id
     @Column(name = "FAMILY_ID", length = 64)

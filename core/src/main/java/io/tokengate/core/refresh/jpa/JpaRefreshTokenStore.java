@@ -176,6 +176,13 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
+        return inTransaction(em -> em.createQuery("SELECT f FROM TokenGateFamily f WHERE f.revokedAt >= :since AND f.state = :revoked",
+                        FamilyEntity.class).setParameter("since", since.toEpochMilli()).setParameter("revoked", FamilyState.REVOKED.name())
+                .getResultList().stream().map(JpaRefreshTokenStore::toFamily).toList());
+    }
+
+    @Override
     public int deleteExpired(Instant now, Instant revokedBefore, int batchSize) {
         return inTransaction(em -> {
             List<String> ids = em.createQuery("SELECT f.familyId FROM TokenGateFamily f WHERE f.idleExpiresAt <= :now"

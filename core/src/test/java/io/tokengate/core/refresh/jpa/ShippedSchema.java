@@ -27,7 +27,7 @@ import io.tokengate.core.refresh.RefreshTokenStore;
  */
 final class ShippedSchema {
     static final String RESOURCE = "tokengate/ddl/tokengate-schema.sql";
-    static final Set<String> INDEXES = Set.of("TG_FAMILY_SUBJECT_IX", "TG_FAMILY_CLIENT_IX", "TG_FAMILY_IDLE_IX", "TG_FAMILY_ABSOLUTE_IX",
+    static final Set<String> INDEXES = Set.of("TG_FAMILY_SUBJECT_IX", "TG_FAMILY_CLIENT_IX", "TG_FAMILY_IDLE_IX", "TG_FAMILY_ABSOLUTE_IX", "TG_FAMILY_REVOKED_IX",
             "TG_REFRESH_TOKEN_FAMILY_IX", "TG_REFRESH_TOKEN_ROTATED_IX");
     private static final Map<String, EntityManagerFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
