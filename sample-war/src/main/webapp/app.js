@@ -63,33 +63,66 @@ async function signIn(event) {
   }
 }
 
-// One refresh at a time across all tabs of this origin (Web Locks): a tab that waited for the lock first looks
-// whether another tab already got a fresh token. `force` refreshes anyway (the "Refresh now" button).
+// One refresh at a time across all tabs of this origin (Web Locks; pages served over http://localhost or
+// HTTPS have them): a tab that waited for the lock first looks whether another tab already got a fresh token.
+// `force` refreshes anyway (the "Refresh now" button, a 401 from the API).
+function exclusively(work) {
+  return navigator.locks ? navigator.locks.request("tokengate-refresh", work) : work();
+}
+
+let retryDelay = 1000;
+
 async function refresh(force, quiet) {
-  await navigator.locks.request("tokengate-refresh", async () => {
+  await exclusively(async () => {
     if (!force && accessToken && expiresAt - Date.now() > margin()) {
       return; // another tab refreshed while we waited
     }
-    const r = await fetch("/oauth/token", { method: "POST", credentials: "same-origin",
-      headers: { ...FORM, "X-TokenGate-Refresh": "1" },
-      body: new URLSearchParams({ grant_type: "refresh_token", client_id: CLIENT_ID }) });
-    if (r.ok) {
+    let r;
+    try {
+      r = await fetch("/oauth/token", { method: "POST", credentials: "same-origin", signal: AbortSignal.timeout(10000),
+        headers: { ...FORM, "X-TokenGate-Refresh": "1" },
+        body: new URLSearchParams({ grant_type: "refresh_token", client_id: CLIENT_ID }) });
+    } catch (e) {
+      r = null; // the server is unreachable or too slow
+    }
+    if (r && r.ok) {
       refreshes++;
+      retryDelay = 1000;
       $("refresh-count").textContent = refreshes;
       accept(await r.json());
-    } else if (r.status === 400 || r.status === 401) {
+    } else if (r && (r.status === 400 || r.status === 401)) {
       signedOut(quiet ? "" : "Your session ended; sign in again.");
-    } // 503: the server is busy; the access token may still be valid, try again at the next tick
+    } else if (accessToken || !quiet) {
+      // 503 or no answer: the refresh token is untouched; try again soon, backing off up to 30 s
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => refresh(true), retryDelay);
+      retryDelay = Math.min(30000, retryDelay * 2);
+    }
   });
 }
 
+// Calls the API with the access token; a 401 (expired meanwhile, the timer slept with the laptop) refreshes once
+// and tries again.
+async function api(path, options) {
+  const call = () => fetch(path, { ...(options || {}),
+    headers: { ...((options || {}).headers || {}), ...(accessToken ? { Authorization: "Bearer " + accessToken } : {}) } });
+  let r = await call();
+  if (r.status === 401 && accessToken) {
+    await refresh(true);
+    if (accessToken) {
+      r = await call();
+    }
+  }
+  return r;
+}
+
 async function callSecret() {
-  const r = await fetch("/secret", { headers: accessToken ? { Authorization: "Bearer " + accessToken } : {} });
+  const r = await api("/secret");
   $("secret-result").textContent = r.ok ? (await r.text()).trim() : "HTTP " + r.status;
 }
 
 async function showDevices() {
-  const r = await fetch("/me/devices", { headers: { Authorization: "Bearer " + accessToken } });
+  const r = await api("/me/devices");
   const list = $("devices");
   list.innerHTML = "";
   if (!r.ok) {
@@ -105,12 +138,18 @@ async function showDevices() {
 }
 
 async function signOutEverywhere() {
-  await fetch("/me/sign-out-everywhere", { method: "POST", headers: { Authorization: "Bearer " + accessToken } });
-  // also drop this browser's (now revoked) refresh cookie
-  await fetch("/oauth/revoke", { method: "POST", credentials: "same-origin", headers: { ...FORM, "X-TokenGate-Refresh": "1" },
-    body: new URLSearchParams({ client_id: CLIENT_ID }) });
-  tabs.postMessage({ type: "signed-out" });
-  signedOut("Signed out everywhere.");
+  const r = await api("/me/sign-out-everywhere", { method: "POST" });
+  if (!r.ok) {
+    $("message").textContent = "Sign-out everywhere failed (HTTP " + r.status + "); try again.";
+    return;
+  }
+  await exclusively(async () => {
+    // also drop this browser's (now revoked) refresh cookie; under the lock, so no tab's refresh lands after it
+    await fetch("/oauth/revoke", { method: "POST", credentials: "same-origin", headers: { ...FORM, "X-TokenGate-Refresh": "1" },
+      body: new URLSearchParams({ client_id: CLIENT_ID }) });
+    tabs.postMessage({ type: "signed-out" });
+    signedOut("Signed out everywhere.");
+  });
 }
 
 tabs.onmessage = (event) => {
@@ -130,6 +169,13 @@ $("call-secret").addEventListener("click", callSecret);
 $("refresh-now").addEventListener("click", () => refresh(true));
 $("show-devices").addEventListener("click", showDevices);
 $("sign-out-everywhere").addEventListener("click", signOutEverywhere);
+
+// Timers sleep with the laptop: coming back to the tab refreshes when the token is (nearly) expired.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && accessToken && expiresAt - Date.now() < margin()) {
+    refresh(false);
+  }
+});
 
 // A new tab (or a reload) signs in silently when the browser still holds a refresh cookie.
 refresh(true, true);

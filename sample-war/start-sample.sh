@@ -1,0 +1,52 @@
+#!/bin/sh
+# Starts the built sample (target/tokengate-sample.war) on the Payara Micro beside it, in the foreground, listening
+# on 127.0.0.1 only. run-sample.sh builds first and then runs this; see it for the options.
+#
+# Data, kept across restarts so issued tokens stay valid: $TOKENGATE_SAMPLE_DATA (default ~/.tokengate/sample)
+#   tokengate-sample.mv.db             the H2 database with the refresh tokens (keyed hashes only)
+#   keys/tokengate-keys.jwks.json      the generated signing keys (a JWK Set with private keys, owner-only)
+#   keys/tokengate-refresh-secret.txt  the refresh-token hashing secret (owner-only)
+#   payara-post-boot.asadmin           the commands that create the datasource and the loopback listener
+set -e
+HERE="$(cd "$(dirname "$0")" && pwd)"
+PORT="${PORT:-8080}"
+DATA="${TOKENGATE_SAMPLE_DATA:-$HOME/.tokengate/sample}"
+DB="${TOKENGATE_SAMPLE_DB:-h2}"
+JAVA="${JAVA:-java}"
+
+case "$DATA" in
+  *" "* | *:*) echo "TOKENGATE_SAMPLE_DATA must not contain spaces or colons (it becomes part of a JDBC URL): $DATA" >&2; exit 2 ;;
+esac
+mkdir -p "$DATA"
+DATA="$(cd "$DATA" && pwd)"
+
+# What an administrator would do before the application starts: the datasource of the refresh tokens, and the
+# HTTP listener on loopback only (the sample has well-known passwords).
+COMMANDS="$DATA/payara-post-boot.asadmin"
+LIBS=""
+LISTEN="set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1"
+case "$DB" in
+  h2)
+    cat > "$COMMANDS" <<ASADMIN
+create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.DataSource --property url=jdbc\\:h2\\:$DATA/tokengate-sample tokengate-pool
+create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
+$LISTEN
+ASADMIN
+    ;;
+  postgres)
+    LIBS="--addlibs $HERE/target/postgresql.jar"
+    cat > "$COMMANDS" <<ASADMIN
+create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused tokengate-pool
+create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
+$LISTEN
+ASADMIN
+    ;;
+  *) echo "TOKENGATE_SAMPLE_DB is h2 or postgres, not $DB" >&2; exit 2 ;;
+esac
+
+echo "TokenGate sample: http://localhost:$PORT/  (data in $DATA, refresh tokens in $DB; Ctrl-C stops)"
+# shellcheck disable=SC2086
+exec "$JAVA" -Dtokengate.issuer="http://localhost:$PORT" -Dtokengate.keys.directory="$DATA/keys" \
+  -Dtokengate.datasource=jdbc/tokengate -Dhazelcast.phone.home.enabled=false \
+  -jar "$HERE/target/payara-micro.jar" --deploy "$HERE/target/tokengate-sample.war" --contextroot / \
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --postbootcommandfile "$COMMANDS" $LIBS
