@@ -98,6 +98,7 @@ public final class TokenGate {
                     .clock(clock).clockSkew(skew).maxTokenLifetime(maxLifetime)
                     .maxTokenLength(maxLength = settings.integer(Setting.MAX_TOKEN_LENGTH, AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH))
                     .acceptJwtType(settings.bool(Setting.ACCEPT_JWT_TYPE, false)).groupsClaim(groupsClaim)
+                    .verifiedTokenCacheSize(cacheSize(settings))
                     .revocationRegistry(revocation).build();
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(Setting.MAX_TOKEN_LENGTH, e.getMessage());
@@ -134,6 +135,14 @@ public final class TokenGate {
         }
         this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).validator(validator)
                 .credentialVerifier(b.credentials).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
+    }
+
+    private static int cacheSize(Settings s) {
+        int size = s.integer(Setting.VERIFIED_TOKEN_CACHE_SIZE, AccessTokenValidator.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+        if (size < 0 || size > 1_000_000) {
+            throw new ConfigurationException(Setting.VERIFIED_TOKEN_CACHE_SIZE, "must be between 0 (off) and 1000000");
+        }
+        return size;
     }
 
     /** A {@link DevelopmentKeySet} (source generated) or a {@link KeyRing}. */

@@ -12,6 +12,7 @@ public enum Setting {
     MAX_TOKEN_LIFETIME("tokengate.max-token-lifetime", "PT1H", "Longest access-token lifetime the validator accepts; revocation entries live this long."),
     CLOCK_SKEW("tokengate.clock-skew", "PT30S", "Tolerance for `exp`, `nbf` and `iat`."),
     MAX_TOKEN_LENGTH("tokengate.max-token-length", "8192", "Longer bearer tokens are refused before any parsing."),
+    VERIFIED_TOKEN_CACHE_SIZE("tokengate.verified-token-cache-size", "10000", "How many verified access tokens the validator remembers: the same token again skips parsing and signature checking until it expires (revocation is still checked every time; a key rotation or retirement empties it). `0` turns it off."),
     ACCEPT_JWT_TYPE("tokengate.accept-jwt-type", "false", "Migration switch: also accept `typ: JWT` (ID tokens carry it, so keep it off)."),
     GROUPS_CLAIM("tokengate.groups-claim", "groups", "Name of the roles/groups claim."),
     KEYS_SOURCE("tokengate.keys.source", "generated", "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`."),

@@ -59,9 +59,27 @@ public final class AccessTokenValidator {
     private final String groupsClaim;
     private final RevocationRegistry revocation;
     private final Duration maxTokenLifetime;
+    /** Default number of verified tokens remembered (0 turns the cache off). */
+    public static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+    private final KeyRing keyRing;
+    private final long skewSeconds;
+    private final int cacheSize;
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified;
+
+    /**
+     * A token whose signature and claims were checked: valid until {@code acceptBefore} (epoch seconds, exp plus
+     * the skew) while the key set it was checked against is still the current one. Revocation is checked anew on
+     * every use.
+     */
+    private record Verified(AccessTokenPrincipal principal, io.tokengate.core.keys.KeySet keys, long acceptBefore) {
+    }
 
     private AccessTokenValidator(Builder b) {
         KeyRing keyRing = Objects.requireNonNull(b.keyRing, "keyRing is required");
+        this.keyRing = keyRing;
+        this.skewSeconds = b.clockSkew.getSeconds();
+        this.cacheSize = b.verifiedTokenCacheSize;
+        this.verified = new java.util.concurrent.ConcurrentHashMap<>(Math.min(cacheSize, 1024));
         if (b.issuer == null || b.issuer.isEmpty()) {
             throw new IllegalArgumentException("issuer is required");
         }
@@ -120,10 +138,20 @@ public final class AccessTokenValidator {
         if (token.length() > maxTokenLength) {
             return new ValidationResult.Invalid(FailureReason.TOO_LONG);
         }
+        if (cacheSize > 0) {
+            Verified hit = verified.get(token); // the whole token is the key: only the very same string hits
+            if (hit != null) {
+                if (hit.keys() == keyRing.current() && clock.instant().getEpochSecond() < hit.acceptBefore()) {
+                    return checkRevocation(hit.principal());
+                }
+                verified.remove(token, hit); // expired, or the keys changed (a retired key must stop verifying)
+            }
+        }
         FailureReason shape = checkShape(token);
         if (shape != null) {
             return new ValidationResult.Invalid(shape);
         }
+        io.tokengate.core.keys.KeySet keysBefore = keyRing.current();
         JwtContext context;
         try {
             context = consumer.process(token);
@@ -139,6 +167,29 @@ public final class AccessTokenValidator {
         } catch (MalformedClaimException | RuntimeException e) {
             return new ValidationResult.Invalid(FailureReason.MALFORMED);
         }
+        if (cacheSize > 0) {
+            remember(token, new Verified(principal, keysBefore, principal.expiresAt().getEpochSecond() + skewSeconds));
+        }
+        return checkRevocation(principal);
+    }
+
+    /** How many verified tokens are remembered now (for tests and monitoring). */
+    public int cachedTokens() {
+        return verified.size();
+    }
+
+    private void remember(String token, Verified entry) {
+        if (verified.size() >= cacheSize) {
+            long now = clock.instant().getEpochSecond();
+            verified.values().removeIf(v -> now >= v.acceptBefore() || v.keys() != keyRing.current());
+            if (verified.size() >= cacheSize) {
+                verified.clear(); // still full of live tokens: start over rather than grow
+            }
+        }
+        verified.put(token, entry);
+    }
+
+    private ValidationResult checkRevocation(AccessTokenPrincipal principal) {
         boolean revoked;
         try {
             revoked = revocation.isRevoked(principal.jti(), principal.subject(), principal.familyId().orElse(null), principal.issuedAt());
@@ -353,8 +404,22 @@ public final class AccessTokenValidator {
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
         private boolean acceptJwtType;
         private String groupsClaim = AccessTokenIssuer.DEFAULT_GROUPS_CLAIM;
+        private int verifiedTokenCacheSize = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
 
         private Builder() {
+        }
+
+        /**
+         * How many verified tokens to remember (default {@value #DEFAULT_VERIFIED_TOKEN_CACHE_SIZE}; 0 turns it
+         * off): a token seen again skips parsing and the signature until its {@code exp} (plus skew), while the key
+         * set is unchanged; revocation is still checked on every request.
+         */
+        public Builder verifiedTokenCacheSize(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("the verified-token cache size must not be negative");
+            }
+            this.verifiedTokenCacheSize = value;
+            return this;
         }
 
         /** The keys that verify; the {@code kid} of a token is looked up here only. */
