@@ -58,10 +58,13 @@ BEANS
 (cd "$OUT/mpjwt" && jar cf ../mpjwt.war .)
 cp sample-war/target/tokengate-sample.war "$OUT/ROOT.war"
 
+echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
+  > "$OUT/post-boot.asadmin" # listen on loopback only
 echo "starting Payara Micro on $BASE"
 java -Xmx1g -Dtokengate.issuer="$BASE" -Dtokengate.keys.directory="$PWD/$OUT/data/keys" -Dhazelcast.phone.home.enabled=false \
   -jar sample-war/target/payara-micro.jar --deploy "$OUT/ROOT.war" --deploy "$OUT/filter.war" --deploy "$OUT/mpjwt.war" \
-  --port "$PORT" --nocluster --nohazelcast --disablephonehome --logtofile "$OUT/payara.log" > "$OUT/payara.out" 2>&1 &
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --postbootcommandfile "$OUT/post-boot.asadmin" \
+  --logtofile "$OUT/payara.log" > "$OUT/payara.out" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
