@@ -54,7 +54,7 @@ final class AdminServlet extends HttpServlet {
         }
         // only a bearer token is sure not to ride along with a cross-site form (a browser resends Basic credentials)
         boolean bearer = request.getAttribute(io.tokengate.servlet.BearerTokenFilter.TOKEN_ATTRIBUTE) != null;
-        if (post && !bearer && !EndpointServlet.csrfSafe(request, tokenGate)) {
+        if (post && !bearer && !EndpointServlet.csrfSafe(request)) {
             JsonResponses.error(response, 400, "invalid_request", "A cookie-authenticated change needs an allowed Origin and the "
                     + EndpointServlet.CSRF_HEADER + " header");
             return;

@@ -50,7 +50,7 @@ final class HandoffServlet extends HttpServlet {
             return;
         }
         TokenGate tokenGate = TokenGateListener.of(request.getServletContext());
-        if (!EndpointServlet.csrfSafe(request, tokenGate)) {
+        if (!EndpointServlet.csrfSafe(request)) {
             JsonResponses.error(response, 400, "invalid_request", "The hand-off needs an allowed Origin and the "
                     + EndpointServlet.CSRF_HEADER + " header");
             return;

@@ -137,10 +137,10 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                 cache = manager.getCache(name, String.class, String.class);
             }
         }
-        return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);
+        return on(cache, maxTokenLifetime, clockSkew, executor);
     }
 
-    /** A registry on a cache opened by the caller (tests). */
+    /** A registry on a cache opened by the caller. */
     static JCacheRevocationRegistry on(Cache<String, String> cache, Duration maxTokenLifetime, Duration clockSkew,
                                        ScheduledExecutorService executor) {
         return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);

@@ -3,20 +3,14 @@ package io.tokengate.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,20 +29,9 @@ class ReadmeWalkthroughIT {
 
     @BeforeAll
     static void startSample() throws Exception {
-        Path work = Wars.work("readme");
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        Path work = Wars.freshWork("readme");
         port = PayaraProcess.freePort();
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")))
-                .addAsResource(new StringAsset("tokengate.issuer=http://localhost:" + port + "\ntokengate.keys.directory=" + work.resolve("keys") + "\n"),
-                        "META-INF/microprofile-config.properties");
-        Path file = work.resolve("ROOT.war");
-        war.as(ZipExporter.class).exportTo(file.toFile(), true);
-        server = new PayaraProcess("readme", file, port, work, "--nocluster", "--contextroot", "/").start("/public");
+        server = SampleServer.start("readme", work, port);
     }
 
     @AfterAll

@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -52,13 +46,7 @@ class SampleBrowserIT {
             }
             Assumptions.assumeTrue(false, "no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver); skipped");
         }
-        Path work = Wars.work("sample");
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        Path work = Wars.freshWork("sample");
         int port = PayaraProcess.freePort();
         base = "http://localhost:" + port;
         // the sample's clients, but demo-spa without a retry window: two tabs refreshing with one cookie at once
@@ -70,15 +58,8 @@ class SampleBrowserIT {
                 "client.demo-spa.grants=password refresh_token",
                 "client.demo-spa.cookie-mode=true",
                 "client.demo-spa.retry-window=PT0S", ""));
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")))
-                .addAsResource(new StringAsset(String.join("\n",
-                        "tokengate.issuer=" + base,
-                        "tokengate.clients=" + clients,
-                        "tokengate.keys.directory=" + work.resolve("keys"),
-                        "tokengate.access-token-lifetime=PT6S", "tokengate.clock-skew=PT2S", "")), "META-INF/microprofile-config.properties");
-        Path file = work.resolve("ROOT.war");
-        war.as(ZipExporter.class).exportTo(file.toFile(), true);
-        server = new PayaraProcess("sample", file, port, work, "--nocluster", "--contextroot", "/").start("/public");
+        server = SampleServer.start("sample", work, port, "tokengate.clients=" + clients, "tokengate.access-token-lifetime=PT6S",
+                "tokengate.clock-skew=PT2S");
 
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString()); // no driver download
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())

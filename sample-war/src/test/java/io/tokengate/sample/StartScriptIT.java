@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -82,12 +81,7 @@ class StartScriptIT {
 
     @Test
     void aRestartedSampleKeepsItsKeysAndRefreshTokensInTheDataFolder() throws Exception {
-        Path work = Wars.work("start-script");
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Path work = Wars.freshWork("start-script");
         Path data = work.resolve("data");
         Files.createDirectories(data);
         int port = PayaraProcess.freePort();

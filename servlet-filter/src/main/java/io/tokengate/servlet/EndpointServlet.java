@@ -67,7 +67,7 @@ public final class EndpointServlet extends HttpServlet {
             }
         }
         tokenGate = TokenGateListener.of(config.getServletContext());
-        http = HttpSettings.read(tokenGate.settings(), config.getServletContext().getContextPath()); // checked at start-up already
+        http = HttpSettings.of(config.getServletContext()); // checked at start-up already
         if (http.insecureLocalhost() && kind == Kind.TOKEN) {
             LOG.log(Level.WARNING, "TG-0302 the refresh cookie of {0} is sent without Secure, for http://localhost development only",
                     tokenGate.settings().get(Setting.ISSUER));
@@ -116,7 +116,7 @@ public final class EndpointServlet extends HttpServlet {
             boolean usesCookie = kind == Kind.TOKEN ? List.of("refresh_token").equals(form.get("grant_type")) && !form.containsKey("refresh_token")
                     : kind == Kind.REVOCATION && !form.containsKey("token");
             if (cookie != null && usesCookie) {
-                if (!csrfSafe(request)) {
+                if (!csrfSafe(request, http)) {
                     JsonResponses.error(response, 400, "invalid_request",
                             "A cookie-authenticated request needs an allowed Origin and the " + CSRF_HEADER + " header");
                     return;
@@ -137,21 +137,21 @@ public final class EndpointServlet extends HttpServlet {
             case REVOCATION:
                 r = tokenGate.endpoint().revoke(endpointRequest);
                 if (r.status() == 200 && !refreshCookies(request).isEmpty()) {
-                    response.addHeader("Set-Cookie", cookieHeader("", 0)); // signed out: the cookie goes too
+                    response.addHeader("Set-Cookie", cookieHeader(http, "", 0)); // signed out: the cookie goes too
                 }
                 break;
             default:
                 r = tokenGate.endpoint().introspect(endpointRequest);
         }
-        write(response, r);
+        write(response, r, http);
     }
 
-    private boolean csrfSafe(HttpServletRequest request) {
+    private static boolean csrfSafe(HttpServletRequest request, HttpSettings http) {
         String origin = request.getHeader("Origin");
         return origin != null && http.allowedOrigins().contains(origin) && "1".equals(request.getHeader(CSRF_HEADER));
     }
 
-    private String cookieName() {
+    private static String cookieName(HttpSettings http) {
         return http.insecureLocalhost() ? LOCALHOST_COOKIE : SECURE_COOKIE;
     }
 
@@ -160,7 +160,7 @@ public final class EndpointServlet extends HttpServlet {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie c : cookies) {
-                if (cookieName().equals(c.getName()) && !c.getValue().isEmpty()) {
+                if (cookieName(http).equals(c.getName()) && !c.getValue().isEmpty()) {
                     values.add(c.getValue());
                 }
             }
@@ -173,8 +173,8 @@ public final class EndpointServlet extends HttpServlet {
      * Domain), Secure, HttpOnly, SameSite=Strict, and a Path limited to the folder of the token and revocation
      * endpoints.
      */
-    private String cookieHeader(String value, long maxAge) {
-        return cookieName() + "=" + value + "; Path=" + http.cookiePath() + "; Max-Age=" + maxAge + "; HttpOnly"
+    private static String cookieHeader(HttpSettings http, String value, long maxAge) {
+        return cookieName(http) + "=" + value + "; Path=" + http.cookiePath() + "; Max-Age=" + maxAge + "; HttpOnly"
                 + (http.insecureLocalhost() ? "" : "; Secure") + "; SameSite=Strict";
     }
 
@@ -235,23 +235,19 @@ public final class EndpointServlet extends HttpServlet {
      * client's refresh token as the httpOnly cookie), e.g. for the EE extension's container-login hand-off.
      */
     public static void send(HttpServletRequest request, HttpServletResponse response, EndpointResponse r) throws IOException, ServletException {
-        EndpointServlet writer = new EndpointServlet(Kind.TOKEN);
-        writer.http = HttpSettings.read(TokenGateListener.of(request.getServletContext()).settings(), request.getServletContext().getContextPath());
-        writer.write(response, r);
+        write(response, r, HttpSettings.of(request.getServletContext()));
     }
 
     /** Whether a cookie-authenticated request passes the CSRF defence: an allowed {@code Origin} and {@value #CSRF_HEADER}{@code : 1}. */
-    public static boolean csrfSafe(HttpServletRequest request, TokenGate tokenGate) {
-        EndpointServlet check = new EndpointServlet(Kind.TOKEN);
-        check.http = HttpSettings.read(tokenGate.settings(), request.getServletContext().getContextPath());
-        return check.csrfSafe(request);
+    public static boolean csrfSafe(HttpServletRequest request) throws ServletException {
+        return csrfSafe(request, HttpSettings.of(request.getServletContext()));
     }
 
-    private void write(HttpServletResponse response, EndpointResponse r) throws IOException {
+    private static void write(HttpServletResponse response, EndpointResponse r, HttpSettings http) throws IOException {
         response.setStatus(r.status());
         r.headers().forEach(response::setHeader);
         if (r.refreshTokenCookie() != null) {
-            response.addHeader("Set-Cookie", cookieHeader(r.refreshTokenCookie(), r.refreshTokenCookieMaxAge().getSeconds()));
+            response.addHeader("Set-Cookie", cookieHeader(http, r.refreshTokenCookie(), r.refreshTokenCookieMaxAge().getSeconds()));
         }
         byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);

@@ -21,6 +21,14 @@ import io.tokengate.core.config.Settings;
  * @param jwksMaxAge        Cache-Control max-age of the JWKS
  */
 record HttpSettings(int maxRequestSize, Set<String> allowedOrigins, boolean insecureLocalhost, String cookiePath, Duration jwksMaxAge) {
+    /** Context attribute holding the application's HttpSettings, read once when TokenGate starts. */
+    static final String ATTRIBUTE = "io.tokengate.HttpSettings";
+
+    /** The application's HttpSettings, as read at start-up. */
+    static HttpSettings of(jakarta.servlet.ServletContext context) throws jakarta.servlet.ServletException {
+        Object http = context.getAttribute(ATTRIBUTE);
+        return http instanceof HttpSettings h ? h : read(TokenGateListener.of(context).settings(), context.getContextPath());
+    }
 
     static HttpSettings read(Settings s, String contextPath) {
         String issuer = s.required(Setting.ISSUER);

@@ -24,7 +24,7 @@ public final class JwksServlet extends HttpServlet {
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
         tokenGate = TokenGateListener.of(config.getServletContext());
-        maxAge = HttpSettings.read(tokenGate.settings(), config.getServletContext().getContextPath()).jwksMaxAge().getSeconds();
+        maxAge = HttpSettings.of(config.getServletContext()).jwksMaxAge().getSeconds();
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class TokenGateListener implements ServletContextListener {
                 throw e;
             }
             context.setAttribute(ATTRIBUTE, tokenGate);
+            context.setAttribute(HttpSettings.ATTRIBUTE, HttpSettings.read(tokenGate.settings(), context.getContextPath()));
             host.started(tokenGate, context);
             LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}",
                     context.getContextPath().isEmpty() ? "/" : context.getContextPath(),

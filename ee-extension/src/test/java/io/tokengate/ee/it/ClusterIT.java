@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +55,7 @@ class ClusterIT {
     @BeforeAll
     static void startTwoServers() throws Exception {
         proxy = DatabaseProxy.postgres();
-        Path work = Wars.work("cluster");
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        Path work = Wars.freshWork("cluster");
         Path clients = Files.writeString(work.resolve("clients.properties"), String.join("\n",
                 "client.demo-client.secret-sha256=" + ClientSecrets.digest("demo-secret"),
                 "client.demo-client.grants=password refresh_token", ""));

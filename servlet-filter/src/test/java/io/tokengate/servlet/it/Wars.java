@@ -68,6 +68,17 @@ public final class Wars {
                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** {@link #work(String)}, emptied: a test that starts servers itself begins with no keys, data or logs. */
+    public static Path freshWork(String name) throws java.io.IOException {
+        Path work = work(name);
+        if (java.nio.file.Files.exists(work)) {
+            try (var files = java.nio.file.Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return java.nio.file.Files.createDirectories(work);
+    }
+
     /** A folder under target/ for files the deployment reads (keys, client registry). */
     public static Path work(String name) {
         return Path.of(System.getProperty("java.io.tmpdir"), "it-" + name);

@@ -20,7 +20,11 @@ final class JpaStoreContractTests {
 
     static RefreshTokenStore store(String name, Supplier<DataSource> dataSource) {
         DataSource ds = dataSource.get(); // skips or fails before the factory exists when the database is absent
-        EntityManagerFactory emf = FACTORIES.computeIfAbsent(name, n -> JpaStores.entityManagerFactory(ds, Map.of()));
+        return emptied(FACTORIES.computeIfAbsent(name, n -> JpaStores.entityManagerFactory(ds, Map.of())));
+    }
+
+    /** The store on {@code emf}, its tables emptied first. */
+    static RefreshTokenStore emptied(EntityManagerFactory emf) {
         var em = emf.createEntityManager();
         try {
             em.getTransaction().begin();

@@ -79,17 +79,7 @@ final class ShippedSchema {
 
     /** The store on the DDL-made schema (no DDL from the application), emptied. */
     static RefreshTokenStore store(String name, DataSource ds) {
-        EntityManagerFactory emf = FACTORIES.computeIfAbsent(name,
-                n -> JpaStores.entityManagerFactory(ds, Map.of("jakarta.persistence.schema-generation.database.action", "none")));
-        var em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            em.createQuery("DELETE FROM TokenGateRefreshToken").executeUpdate();
-            em.createQuery("DELETE FROM TokenGateFamily").executeUpdate();
-            em.getTransaction().commit();
-        } finally {
-            em.close();
-        }
-        return new JpaRefreshTokenStore(emf);
+        return JpaStoreContractTests.emptied(FACTORIES.computeIfAbsent(name,
+                n -> JpaStores.entityManagerFactory(ds, Map.of("jakarta.persistence.schema-generation.database.action", "none"))));
     }
 }
