@@ -67,7 +67,8 @@ public final class PayaraProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath)).build(),
+                int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath))
+                                .timeout(Duration.ofSeconds(10)).build(), // a server still starting may never answer
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status != 404 && status < 500) { // Payara answers 500/503 while the application is still starting
                     return this;
