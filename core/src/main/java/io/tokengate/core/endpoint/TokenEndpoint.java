@@ -179,7 +179,7 @@ public final class TokenEndpoint {
         String cookie = null;
         Duration cookieMaxAge = null;
         if (pair.refreshToken() != null) {
-            long refreshExpiresIn = Math.max(0, pair.refreshTokenExpiresAt().getEpochSecond() - clock.instant().getEpochSecond());
+            long refreshExpiresIn = pair.refreshTokenExpiresInSeconds();
             if (client.cookieMode()) {
                 cookie = pair.refreshToken();
                 cookieMaxAge = Duration.ofSeconds(refreshExpiresIn);

@@ -97,7 +97,7 @@ public final class RefreshTokenService {
         store.createFamily(family, RefreshTokenRecord.active(hasher.hash(token), hasher.currentSecretId(), familyId, now));
         IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), familyId, now);
         emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), familyId, grant.remoteAddress()));
-        return new TokenPair(at, token, idle, grant.scopes(), familyId);
+        return new TokenPair(at, token, idle, grant.scopes(), familyId, now);
     }
 
     /** An access token without a refresh token or family (client_credentials, or a client that may not refresh). */
@@ -106,7 +106,7 @@ public final class RefreshTokenService {
         ClientRegistration client = grant.client();
         IssuedAccessToken at = mint(client, grant.subject(), grant.groups(), grant.scopes(), grant.authTime(), null, now);
         emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), null, grant.remoteAddress()));
-        return new TokenPair(at, null, null, grant.scopes(), null);
+        return new TokenPair(at, null, null, grant.scopes(), null, now);
     }
 
     /** A family by its id (e.g. the {@code familyId} of a record from {@link #find(String)}). */
@@ -146,7 +146,7 @@ public final class RefreshTokenService {
             if (result == RotationResult.ROTATED) {
                 IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId(), now);
                 emit(new TokenEvent.Refreshed(now, client.clientId(), family.subject(), family.familyId(), remoteAddress, false));
-                return new TokenPair(at, successor, idle, scopes, family.familyId());
+                return new TokenPair(at, successor, idle, scopes, family.familyId(), now);
             }
             if (result == RotationResult.NOT_FOUND) {
                 throw invalidGrant("The refresh token is invalid");
@@ -185,7 +185,7 @@ public final class RefreshTokenService {
                     Set<String> scopes = narrow(grantedScopes(family, client), requestedScopes);
                     IssuedAccessToken at = mint(client, family.subject(), family.groups(), scopes, family.authTime(), family.familyId(), now);
                     emit(new TokenEvent.Refreshed(now, client.clientId(), family.subject(), family.familyId(), remoteAddress, true));
-                    return new TokenPair(at, successor, family.expiresAt(), scopes, family.familyId());
+                    return new TokenPair(at, successor, family.expiresAt(), scopes, family.familyId(), now);
                 }
             }
         }

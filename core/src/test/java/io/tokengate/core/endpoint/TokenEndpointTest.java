@@ -271,6 +271,19 @@ class TokenEndpointTest {
         }
 
         @Test
+        void lifetimesInTheResponseCountFromTheGrantEvenWhenASecondBoundaryPassesBeforeItIsWritten() {
+            // a CI run saw refresh_token_expires_in 1209599: the response read the clock again, a second later
+            f.clock.set(Instant.parse("2026-11-27T10:00:00.500Z"));
+            f.clock.tickOnEveryRead(Duration.ofSeconds(1)); // every read lands in another second
+            Map<String, Object> r = f.login();
+            assertEquals(300L, ((Number) r.get("expires_in")).longValue());
+            assertEquals(14L * 24 * 3600, ((Number) r.get("refresh_token_expires_in")).longValue());
+            Map<String, Object> refreshed = json(f.refresh((String) r.get("refresh_token")));
+            assertEquals(300L, ((Number) refreshed.get("expires_in")).longValue());
+            assertEquals(14L * 24 * 3600, ((Number) refreshed.get("refresh_token_expires_in")).longValue());
+        }
+
+        @Test
         void tokenResponseHasEveryField() {
             Map<String, Object> r = f.login();
             assertEquals(Set.of("access_token", "token_type", "expires_in", "refresh_token", "refresh_token_expires_in", "scope"), r.keySet());

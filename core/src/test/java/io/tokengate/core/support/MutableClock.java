@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 /** A clock the test moves by hand: no sleeps anywhere. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
+    private volatile Duration tick = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = start;
@@ -26,9 +27,16 @@ public final class MutableClock extends Clock {
         now = instant;
     }
 
+    /** From now on every read of the clock moves it on by {@code perRead} (time passing inside the code under test). */
+    public void tickOnEveryRead(Duration perRead) {
+        tick = perRead;
+    }
+
     @Override
-    public Instant instant() {
-        return now;
+    public synchronized Instant instant() {
+        Instant read = now;
+        now = read.plus(tick);
+        return read;
     }
 
     @Override
