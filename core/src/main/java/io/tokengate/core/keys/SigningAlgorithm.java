@@ -1,9 +1,13 @@
 package io.tokengate.core.keys;
 
+import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.Signature;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.ECParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -38,6 +42,26 @@ public enum SigningAlgorithm {
     /** The value of the JWS {@code alg} header. */
     public String jwsName() {
         return jwsName;
+    }
+
+    /**
+     * A new JCA engine that signs and verifies in this algorithm's JWS signature format: PKCS#1 v1.5 and PSS (salt of
+     * 32 bytes) with SHA-256, ECDSA with the 64-byte {@code r || s} of RFC 7518 §3.4, Ed25519 (RFC 8037 §3.1). Not
+     * thread-safe, as every JCA engine.
+     */
+    public Signature newSignature() throws GeneralSecurityException {
+        switch (this) {
+            case RS256:
+                return Signature.getInstance("SHA256withRSA");
+            case PS256:
+                Signature pss = Signature.getInstance("RSASSA-PSS");
+                pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+                return pss;
+            case ES256:
+                return Signature.getInstance("SHA256withECDSAinP1363Format");
+            default:
+                return Signature.getInstance("Ed25519");
+        }
     }
 
     /** Looks an algorithm up by its exact JWS name (case-sensitive, as JWS requires). */

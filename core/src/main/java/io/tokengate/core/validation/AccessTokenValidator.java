@@ -1,46 +1,46 @@
 package io.tokengate.core.validation;
 
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.ErrorCodes;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.InvalidJwtSignatureException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwt.consumer.JwtContext;
-import org.jose4j.jwx.JsonWebStructure;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.tokengate.core.keys.KeyRing;
+import io.tokengate.core.keys.KeySet;
 import io.tokengate.core.keys.SigningAlgorithm;
+import io.tokengate.core.keys.SigningKey;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.token.AccessTokenIssuer;
 
 /**
  * Validates RFC 9068 access tokens (with the rules of RFC 8725) and answers with a typed
- * {@link ValidationResult}; it never throws for a bad token. Built once, immutable, thread-safe: a jose4j
- * {@link JwtConsumer} built once underneath.
+ * {@link ValidationResult}; it never throws for a bad token. Built once, immutable, thread-safe.
  *
- * <p>Order of checks: length (before any parsing), compact-JWS shape (three canonical base64url parts; JWE and
- * anything else are refused before decoding), header and payload JSON parsing (jose4j parses both before the
- * signature; the length limit bounds that work, and its parser is not recursive), header (the key by {@code kid} from the in-memory {@link KeyRing} only,
- * the algorithm must be that key's, and no {@code jku jwk x5u x5c crit b64 zip cty}), signature, {@code typ}
- * ({@code at+jwt}, also {@code JWT} while the migration switch is on), claims ({@code iss} exact, {@code aud}
- * contains an accepted audience, {@code exp sub client_id iat jti} present, {@code exp nbf iat} against the
- * injected clock with the skew, and {@code exp - iat} within the longest accepted lifetime), then revocation ({@code jti} denylist, subject and family not-before).
+ * <p>Order of checks, cheapest and least trusting first: length (before any parsing), compact-JWS shape (three
+ * canonical base64url parts; JWE and anything else are refused before decoding), the header (strict JSON, see
+ * {@link StrictJson}; the algorithm must be the one of the key found by {@code kid} in the in-memory {@link KeyRing}
+ * only, never the token's choice; no {@code jku jwk x5u x5c x5t crit b64 zip cty}; {@code typ} {@code at+jwt}, also
+ * {@code JWT} while the migration switch is on), the signature (JCA, in the key's own algorithm), and only then the
+ * payload, parsed once it is known to be ours: claims ({@code iss} exact, {@code aud} contains an accepted audience,
+ * {@code exp sub client_id iat jti} present, {@code exp nbf iat} against the injected clock with the skew, and
+ * {@code exp - iat} within the longest accepted lifetime), then revocation ({@code jti} denylist, subject and family
+ * not-before). The same rules as a jose4j {@code JwtConsumer} configured this way, which a test holds it to, without
+ * its per-token parser and engine allocations.
  */
 public final class AccessTokenValidator {
     /** Default maximum length of a token, checked before any parsing. */
@@ -51,10 +51,19 @@ public final class AccessTokenValidator {
     public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
     private static final System.Logger LOG = System.getLogger(AccessTokenValidator.class.getName());
 
-    private static final int BASE = 9000;
+    /** Header parameters that refuse a token whatever their value: key-carrying or key-locating, {@code crit}, and nesting. */
+    static final Set<String> REFUSED_HEADERS = Set.of("jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "cty");
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    /** The order n of P-256: an ECDSA r or s outside [1, n - 1] is refused before the JCA sees it (CVE-2022-21449). */
+    private static final BigInteger P256_ORDER = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+    /** One JCA engine per algorithm and thread, initialised anew for each token: no provider lookup per request. */
+    private static final ThreadLocal<Signature[]> ENGINES = ThreadLocal.withInitial(() -> new Signature[SigningAlgorithm.values().length]);
 
-    private final JwtConsumer consumer;
     private final Clock clock;
+    private final Set<String> types;
+    private final Set<String> audiences;
+    private final String issuer;
+    private final long maxLifetimeSeconds;
     private final int maxTokenLength;
     private final String groupsClaim;
     private final RevocationRegistry revocation;
@@ -64,14 +73,36 @@ public final class AccessTokenValidator {
     private final KeyRing keyRing;
     private final long skewSeconds;
     private final int cacheSize;
-    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified;
+    private final ConcurrentHashMap<String, Verified> verified;
+    /**
+     * The parsed headers of the last few accepted tokens, by their base64url text: every token a key signs has the same
+     * header, so it is decoded and parsed once. Its checks (key, algorithm, type) still run for every token.
+     */
+    private final AtomicReferenceArray<KnownHeader> knownHeaders = new AtomicReferenceArray<>(KNOWN_HEADERS);
+    private static final int KNOWN_HEADERS = 4;
+    /** The slot the next new header goes to; racy on purpose, any slot will do. */
+    private int nextKnownHeader;
+
+    private record KnownHeader(String segment, Map<String, Object> json) {
+    }
 
     /**
      * A token whose signature and claims were checked: valid until {@code acceptBefore} (epoch seconds, exp plus
      * the skew) while the key set it was checked against is still the current one. Revocation is checked anew on
      * every use.
      */
-    private record Verified(AccessTokenPrincipal principal, io.tokengate.core.keys.KeySet keys, long acceptBefore) {
+    private record Verified(AccessTokenPrincipal principal, KeySet keys, long acceptBefore) {
+    }
+
+    /** Why a token is refused, carried out of the checks; no stack trace, hostile input must stay cheap. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final FailureReason reason;
+
+        Refusal(FailureReason reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
     }
 
     private AccessTokenValidator(Builder b) {
@@ -79,7 +110,7 @@ public final class AccessTokenValidator {
         this.keyRing = keyRing;
         this.skewSeconds = b.clockSkew.getSeconds();
         this.cacheSize = b.verifiedTokenCacheSize;
-        this.verified = new java.util.concurrent.ConcurrentHashMap<>(Math.min(cacheSize, 1024));
+        this.verified = new ConcurrentHashMap<>(Math.min(cacheSize, 1024));
         if (b.issuer == null || b.issuer.isEmpty()) {
             throw new IllegalArgumentException("issuer is required");
         }
@@ -94,31 +125,11 @@ public final class AccessTokenValidator {
         this.groupsClaim = b.groupsClaim;
         this.maxTokenLifetime = b.maxTokenLifetime;
 
-        String[] algorithms = new String[SigningAlgorithm.values().length];
-        for (int i = 0; i < algorithms.length; i++) {
-            algorithms[i] = SigningAlgorithm.values()[i].jwsName();
-        }
-        Set<String> types = b.acceptJwtType ? Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE, "JWT")
+        this.types = b.acceptJwtType ? Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE, "JWT")
                 : Set.of(AccessTokenIssuer.TYPE, "application/" + AccessTokenIssuer.TYPE);
-        long skew = b.clockSkew.getSeconds();
-        long maxLifetime = b.maxTokenLifetime.getSeconds();
-        Set<String> audiences = Set.copyOf(b.audiences);
-        String issuer = b.issuer;
-        Clock checkClock = this.clock;
-
-        this.consumer = new JwtConsumerBuilder()
-                .setSkipAllDefaultValidators()
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithms)
-                .setJweAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT)
-                .setJweContentEncryptionAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT)
-                .setVerificationKeyResolver(new KeyRingVerificationKeyResolver(keyRing))
-                .registerValidator((ErrorCodeValidator) ctx -> singleJws(ctx))
-                .registerValidator((ErrorCodeValidator) ctx -> type(ctx, types))
-                .registerValidator((ErrorCodeValidator) ctx -> required(ctx.getJwtClaims()))
-                .registerValidator((ErrorCodeValidator) ctx -> issuer(ctx.getJwtClaims(), issuer))
-                .registerValidator((ErrorCodeValidator) ctx -> audience(ctx.getJwtClaims(), audiences))
-                .registerValidator((ErrorCodeValidator) ctx -> times(ctx.getJwtClaims(), checkClock, skew, maxLifetime))
-                .build();
+        this.audiences = Set.copyOf(b.audiences);
+        this.issuer = b.issuer;
+        this.maxLifetimeSeconds = b.maxTokenLifetime.getSeconds();
     }
 
     public static Builder builder() {
@@ -151,26 +162,283 @@ public final class AccessTokenValidator {
         if (shape != null) {
             return new ValidationResult.Invalid(shape);
         }
-        io.tokengate.core.keys.KeySet keysBefore = keyRing.current();
-        JwtContext context;
-        try {
-            context = consumer.process(token);
-        } catch (InvalidJwtException e) {
-            return new ValidationResult.Invalid(reasonOf(e));
-        } catch (RuntimeException e) {
-            // jose4j may throw unchecked exceptions on hostile input; a bad token is never an error of ours
-            return new ValidationResult.Invalid(FailureReason.MALFORMED);
-        }
+        KeySet keys = keyRing.current();
         AccessTokenPrincipal principal;
         try {
-            principal = toPrincipal(context.getJwtClaims());
-        } catch (MalformedClaimException | RuntimeException e) {
+            principal = verify(token, keys, clock.instant());
+        } catch (Refusal r) {
+            return new ValidationResult.Invalid(r.reason);
+        } catch (RuntimeException e) {
+            // never expected; a bad token is never an error of ours
             return new ValidationResult.Invalid(FailureReason.MALFORMED);
         }
         if (cacheSize > 0) {
-            remember(token, new Verified(principal, keysBefore, principal.expiresAt().getEpochSecond() + skewSeconds));
+            remember(token, new Verified(principal, keys, principal.expiresAt().getEpochSecond() + skewSeconds));
         }
         return checkRevocation(principal);
+    }
+
+    /** Header, signature, then claims, of a token of canonical shape (see {@link #checkShape}). */
+    private AccessTokenPrincipal verify(String token, KeySet keys, Instant now) throws Refusal {
+        int firstDot = token.indexOf('.');
+        int secondDot = token.indexOf('.', firstDot + 1);
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1); // checkShape let only base64url characters and dots through
+        Map<String, Object> header = knownHeader(token, firstDot);
+        boolean known = header != null;
+        if (!known) {
+            header = json(ascii, 0, firstDot);
+        }
+        SigningKey key = key(header, keys, now);
+        Object typ = header.get("typ");
+        if (!(typ instanceof String) || !acceptedType((String) typ)) {
+            throw new Refusal(FailureReason.WRONG_TYPE);
+        }
+        checkSignature(key, ascii, secondDot);
+        AccessTokenPrincipal principal = claims(json(ascii, firstDot + 1, secondDot), now);
+        if (!known) {
+            // only the header of a token accepted whole is kept: forged headers never displace ours
+            knownHeaders.set(nextKnownHeader++ & (KNOWN_HEADERS - 1), new KnownHeader(token.substring(0, firstDot), header));
+        }
+        return principal;
+    }
+
+    private Map<String, Object> knownHeader(String token, int firstDot) {
+        for (int i = 0; i < KNOWN_HEADERS; i++) {
+            KnownHeader known = knownHeaders.get(i);
+            if (known != null && known.segment().length() == firstDot && token.startsWith(known.segment())) {
+                return known.json();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The verification key: the algorithm must be one TokenGate signs with and the very one of the key found by
+     * {@code kid} in the current key set; no header that carries, locates or constrains keys, and none of nesting.
+     */
+    private static SigningKey key(Map<String, Object> header, KeySet keys, Instant now) throws Refusal {
+        Object alg = header.get("alg");
+        SigningAlgorithm algorithm = alg instanceof String ? SigningAlgorithm.fromJwsName((String) alg).orElse(null) : null;
+        if (algorithm == null) {
+            throw new Refusal(FailureReason.ALGORITHM_NOT_ALLOWED);
+        }
+        for (String name : REFUSED_HEADERS) {
+            if (header.containsKey(name)) {
+                throw new Refusal(FailureReason.UNSUPPORTED_HEADER);
+            }
+        }
+        Object kid = header.get("kid");
+        SigningKey key = kid instanceof String ? keys.verificationKey((String) kid, now).orElse(null) : null;
+        if (key == null) {
+            throw new Refusal(FailureReason.UNKNOWN_KEY);
+        }
+        if (key.algorithm() != algorithm) {
+            throw new Refusal(FailureReason.ALGORITHM_NOT_ALLOWED);
+        }
+        return key;
+    }
+
+    /** Media type names compare case-insensitively (RFC 9068 §4, RFC 7515 §4.1.9). */
+    private boolean acceptedType(String typ) {
+        for (String accepted : types) {
+            if (accepted.equalsIgnoreCase(typ)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkSignature(SigningKey key, byte[] ascii, int secondDot) throws Refusal {
+        ByteBuffer signature = BASE64URL.decode(ByteBuffer.wrap(ascii, secondDot + 1, ascii.length - secondDot - 1));
+        byte[] sig = signature.array();
+        int sigLength = signature.remaining();
+        if (key.algorithm() == SigningAlgorithm.ES256 && !ecdsaInRange(sig, sigLength)) {
+            throw new Refusal(FailureReason.BAD_SIGNATURE);
+        }
+        boolean valid;
+        try {
+            Signature engine = engine(key.algorithm());
+            engine.initVerify(key.publicKey());
+            engine.update(ascii, 0, secondDot);
+            valid = engine.verify(sig, signature.arrayOffset() + signature.position(), sigLength);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            valid = false; // e.g. a signature of the wrong length
+        }
+        if (!valid) {
+            throw new Refusal(FailureReason.BAD_SIGNATURE);
+        }
+    }
+
+    private static Signature engine(SigningAlgorithm algorithm) throws GeneralSecurityException {
+        Signature[] engines = ENGINES.get();
+        Signature engine = engines[algorithm.ordinal()];
+        if (engine == null) {
+            engine = algorithm.newSignature();
+            engines[algorithm.ordinal()] = engine;
+        }
+        return engine;
+    }
+
+    /** r and s of a 64-byte ES256 signature each in [1, n - 1]. */
+    private static boolean ecdsaInRange(byte[] sig, int length) {
+        if (length != 64) {
+            return false;
+        }
+        BigInteger r = new BigInteger(1, sig, 0, 32);
+        BigInteger s = new BigInteger(1, sig, 32, 32);
+        return r.signum() > 0 && s.signum() > 0 && r.compareTo(P256_ORDER) < 0 && s.compareTo(P256_ORDER) < 0;
+    }
+
+    /** A base64url segment of the token, as the JSON object it must hold (UTF-8, strictly: no replacement characters). */
+    private static Map<String, Object> json(byte[] ascii, int from, int to) throws Refusal {
+        ByteBuffer decoded = BASE64URL.decode(ByteBuffer.wrap(ascii, from, to - from));
+        byte[] bytes = decoded.array();
+        int offset = decoded.arrayOffset() + decoded.position();
+        int length = decoded.remaining();
+        String text = null;
+        boolean asciiOnly = true;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (bytes[i] < 0) {
+                asciiOnly = false;
+                break;
+            }
+        }
+        try {
+            if (asciiOnly) {
+                text = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+            } else {
+                CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length));
+                text = chars.toString();
+            }
+            return StrictJson.parseObject(text);
+        } catch (CharacterCodingException | StrictJson.MalformedJson e) {
+            throw new Refusal(FailureReason.MALFORMED);
+        }
+    }
+
+    /** The claims checks, in the order a resource server reports them, and the principal. */
+    private AccessTokenPrincipal claims(Map<String, Object> claims, Instant now) throws Refusal {
+        Long exp = numericDate(claims, "exp");
+        Long iat = numericDate(claims, "iat");
+        String subject = string(claims, "sub");
+        String jti = string(claims, "jti");
+        String clientId = string(claims, "client_id");
+        if (exp == null || iat == null || isBlank(subject) || isBlank(jti) || isBlank(clientId)) {
+            throw new Refusal(FailureReason.MISSING_CLAIM);
+        }
+        if (!issuer.equals(string(claims, "iss"))) {
+            throw new Refusal(FailureReason.WRONG_ISSUER);
+        }
+        if (!audienceAccepted(claims.get("aud"))) {
+            throw new Refusal(FailureReason.WRONG_AUDIENCE);
+        }
+        long seconds = now.getEpochSecond();
+        if (exp - iat > maxLifetimeSeconds) {
+            // revocation entries live as long as the longest accepted token: a longer one would outlive them
+            throw new Refusal(FailureReason.LIFETIME_TOO_LONG);
+        }
+        if (seconds - skewSeconds >= exp) {
+            throw new Refusal(FailureReason.EXPIRED);
+        }
+        Long nbf = numericDate(claims, "nbf");
+        if (nbf != null && seconds + skewSeconds < nbf) {
+            throw new Refusal(FailureReason.NOT_YET_VALID);
+        }
+        if (seconds + skewSeconds < iat) {
+            throw new Refusal(FailureReason.ISSUED_IN_FUTURE);
+        }
+        String scope = string(claims, "scope");
+        Set<String> scopes = scopesOf(scope);
+        Long authTime = claims.get("auth_time") instanceof Number ? numericDate(claims, "auth_time") : null;
+        return new AccessTokenPrincipal(subject, clientId, scopes, stringList(claims, groupsClaim), jti,
+                string(claims, AccessTokenIssuer.FAMILY_CLAIM), Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
+                authTime == null ? null : Instant.ofEpochSecond(authTime), claims);
+    }
+
+    /** The space-separated scope tokens of RFC 6749 §3.3 (runs of spaces tolerated), in order. */
+    private static Set<String> scopesOf(String scope) {
+        if (scope == null || scope.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        int start = 0;
+        for (int i = 0, n = scope.length(); i <= n; i++) {
+            if (i == n || scope.charAt(i) == ' ') {
+                if (i > start) {
+                    scopes.add(scope.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return scopes;
+    }
+
+    private boolean audienceAccepted(Object aud) throws Refusal {
+        if (aud instanceof String) {
+            return audiences.contains(aud);
+        }
+        if (!(aud instanceof List)) {
+            if (aud != null) {
+                throw new Refusal(FailureReason.MALFORMED);
+            }
+            return false;
+        }
+        boolean accepted = false;
+        for (Object a : (List<?>) aud) {
+            if (!(a instanceof String)) {
+                throw new Refusal(FailureReason.MALFORMED);
+            }
+            accepted |= audiences.contains(a);
+        }
+        return accepted;
+    }
+
+    /** A string claim, null when absent; another type is malformed. */
+    private static String string(Map<String, Object> claims, String name) throws Refusal {
+        Object v = claims.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new Refusal(FailureReason.MALFORMED);
+    }
+
+    /** A NumericDate (RFC 7519 §2) in whole seconds, null when absent; a non-number is malformed. */
+    private static Long numericDate(Map<String, Object> claims, String name) throws Refusal {
+        Object v = claims.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        if (v instanceof Double && Math.abs((Double) v) < 1e15) {
+            return ((Double) v).longValue();
+        }
+        throw new Refusal(FailureReason.MALFORMED);
+    }
+
+    /** A claim that is a list of strings, empty when absent; anything else is malformed. */
+    private static Set<String> stringList(Map<String, Object> claims, String name) throws Refusal {
+        Object v = claims.get(name);
+        if (v == null) {
+            return Set.of();
+        }
+        if (!(v instanceof List)) {
+            throw new Refusal(FailureReason.MALFORMED);
+        }
+        Set<String> values = new LinkedHashSet<>();
+        for (Object o : (List<?>) v) {
+            if (!(o instanceof String)) {
+                throw new Refusal(FailureReason.MALFORMED);
+            }
+            values.add((String) o);
+        }
+        return values;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** How many verified tokens are remembered now (for tests and monitoring). */
@@ -263,134 +531,6 @@ public final class AccessTokenValidator {
             default:
                 return true;
         }
-    }
-
-    private static FailureReason reasonOf(InvalidJwtException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof KeyRingVerificationKeyResolver.Refusal) {
-                return ((KeyRingVerificationKeyResolver.Refusal) t).reason;
-            }
-            if (t instanceof org.jose4j.lang.InvalidAlgorithmException) {
-                return FailureReason.ALGORITHM_NOT_ALLOWED;
-            }
-        }
-        if (e instanceof InvalidJwtSignatureException || e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
-            return FailureReason.BAD_SIGNATURE;
-        }
-        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
-            int code = error.getErrorCode() - BASE;
-            if (code >= 0 && code < FailureReason.values().length) {
-                return FailureReason.values()[code];
-            }
-        }
-        return FailureReason.MALFORMED;
-    }
-
-    private static ErrorCodeValidator.Error fail(FailureReason reason) {
-        return new ErrorCodeValidator.Error(BASE + reason.ordinal(), reason.description());
-    }
-
-    private static ErrorCodeValidator.Error singleJws(JwtContext ctx) {
-        List<JsonWebStructure> objects = ctx.getJoseObjects();
-        return objects.size() == 1 && objects.get(0) instanceof JsonWebSignature ? null : fail(FailureReason.NOT_A_JWS);
-    }
-
-    private static ErrorCodeValidator.Error type(JwtContext ctx, Set<String> accepted) {
-        String typ = ctx.getJoseObjects().get(0).getHeader("typ");
-        if (typ == null) {
-            return fail(FailureReason.WRONG_TYPE);
-        }
-        // media type names compare case-insensitively (RFC 9068 §4, RFC 7515 §4.1.9)
-        for (String a : accepted) {
-            if (a.equalsIgnoreCase(typ)) {
-                return null;
-            }
-        }
-        return fail(FailureReason.WRONG_TYPE);
-    }
-
-    private static ErrorCodeValidator.Error required(JwtClaims claims) throws MalformedClaimException {
-        if (claims.getExpirationTime() == null || claims.getIssuedAt() == null || isBlank(claims.getSubject())
-                || isBlank(claims.getJwtId()) || isBlank(claims.getStringClaimValue("client_id"))) {
-            return fail(FailureReason.MISSING_CLAIM);
-        }
-        return null;
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
-    }
-
-    private static ErrorCodeValidator.Error issuer(JwtClaims claims, String expected) throws MalformedClaimException {
-        return expected.equals(claims.getIssuer()) ? null : fail(FailureReason.WRONG_ISSUER);
-    }
-
-    private static ErrorCodeValidator.Error audience(JwtClaims claims, Set<String> accepted) throws MalformedClaimException {
-        if (!claims.hasAudience()) {
-            return fail(FailureReason.WRONG_AUDIENCE);
-        }
-        for (String aud : claims.getAudience()) {
-            if (accepted.contains(aud)) {
-                return null;
-            }
-        }
-        return fail(FailureReason.WRONG_AUDIENCE);
-    }
-
-    private static ErrorCodeValidator.Error times(JwtClaims claims, Clock clock, long skew, long maxLifetime)
-            throws MalformedClaimException {
-        long now = clock.instant().getEpochSecond();
-        if (claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue() > maxLifetime) {
-            // revocation entries live as long as the longest accepted token: a longer one would outlive them
-            return fail(FailureReason.LIFETIME_TOO_LONG);
-        }
-        if (now - skew >= claims.getExpirationTime().getValue()) {
-            return fail(FailureReason.EXPIRED);
-        }
-        NumericDate nbf = claims.getNotBefore();
-        if (nbf != null && now + skew < nbf.getValue()) {
-            return fail(FailureReason.NOT_YET_VALID);
-        }
-        if (now + skew < claims.getIssuedAt().getValue()) {
-            return fail(FailureReason.ISSUED_IN_FUTURE);
-        }
-        return null;
-    }
-
-    private AccessTokenPrincipal toPrincipal(JwtClaims claims) throws MalformedClaimException {
-        String scope = claims.getStringClaimValue("scope");
-        Set<String> scopes = scope == null || scope.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(scope.trim().split(" +")));
-        Set<String> groups = claims.hasClaim(groupsClaim) ? new LinkedHashSet<>(claims.getStringListClaimValue(groupsClaim)) : Set.of();
-        Object authTime = claims.getClaimValue("auth_time");
-        return new AccessTokenPrincipal(
-                claims.getSubject(),
-                claims.getStringClaimValue("client_id"),
-                scopes,
-                groups,
-                claims.getJwtId(),
-                claims.getStringClaimValue(AccessTokenIssuer.FAMILY_CLAIM),
-                Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
-                Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
-                authTime instanceof Number ? Instant.ofEpochSecond(((Number) authTime).longValue()) : null,
-                deepUnmodifiable(claims.getClaimsMap()));
-    }
-
-    /** Claims as read-only all the way down, so no caller can change what another sees. */
-    @SuppressWarnings("unchecked")
-    private static <T> T deepUnmodifiable(T value) {
-        if (value instanceof Map) {
-            Map<String, Object> copy = new java.util.LinkedHashMap<>();
-            ((Map<String, Object>) value).forEach((k, v) -> copy.put(k, deepUnmodifiable(v)));
-            return (T) Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List) {
-            List<Object> copy = new java.util.ArrayList<>(((List<Object>) value).size());
-            for (Object o : (List<Object>) value) {
-                copy.add(deepUnmodifiable(o));
-            }
-            return (T) Collections.unmodifiableList(copy);
-        }
-        return value;
     }
 
     public static final class Builder {

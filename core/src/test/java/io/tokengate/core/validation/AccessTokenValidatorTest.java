@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.support.Fixture;
+import io.tokengate.core.support.TestKeys;
 
 class AccessTokenValidatorTest {
 
@@ -67,6 +68,38 @@ class AccessTokenValidatorTest {
         List<Object> groups = (List<Object>) p.claims().get("groups");
         assertThrows(UnsupportedOperationException.class, () -> groups.add("admin"));
         assertThrows(UnsupportedOperationException.class, () -> p.groups().add("admin"));
+    }
+
+    @Test
+    void aHeaderSeenBeforeHasItsKeyAndSignatureCheckedAgainForEveryToken() {
+        // the validator keeps the parsed headers of accepted tokens; the key they name must still verify at each use
+        Fixture f = new Fixture(TestKeys.shared(SigningAlgorithm.RS256), false);
+        AccessTokenValidator uncached = AccessTokenValidator.builder().keyRing(f.keyRing).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE)
+                .revocationRegistry(f.revocation).verifiedTokenCacheSize(0).build();
+        String first = f.mint();
+        String header = first.substring(0, first.indexOf('.') + 1);
+        String headerJson = new String(java.util.Base64.getUrlDecoder().decode(first.substring(0, first.indexOf('.'))),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(uncached.validate(first).isValid());
+        String forged = f.forge().rawHeader(headerJson).withSignature(new byte[256]);
+        assertTrue(forged.startsWith(header), "the same header");
+        assertEquals(FailureReason.BAD_SIGNATURE, uncached.validate(forged).failure().orElseThrow());
+
+        f.keyRing.stageNext(TestKeys.shared(SigningAlgorithm.ES256));
+        f.keyRing.rotate();
+        String second = f.forgeSigned(f.forge().rawHeader(headerJson));
+        assertTrue(second.startsWith(header));
+        assertTrue(uncached.validate(second).isValid(), "the previous key verifies within its window");
+        f.clock.advance(java.time.Duration.ofMinutes(6));
+        assertEquals(FailureReason.UNKNOWN_KEY, uncached.validate(f.forgeSigned(f.forge().rawHeader(headerJson))).failure().orElseThrow());
+    }
+
+    @Test
+    void scopeIsSplitOnSpacesIgnoringRunsOfThem() {
+        Fixture f = Fixture.rs256();
+        assertEquals(Set.of("read", "write"), f.validator.validate(f.forgeSigned(f.forge().claim("scope", " read  write ")))
+                .principal().orElseThrow().scopes());
+        assertEquals(Set.of(), f.validator.validate(f.forgeSigned(f.forge().claim("scope", "   "))).principal().orElseThrow().scopes());
     }
 
     @Test

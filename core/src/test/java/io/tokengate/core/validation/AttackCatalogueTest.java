@@ -483,6 +483,15 @@ class AttackCatalogueTest {
             String token = rs.forge().rawHeader("{\"alg\":\"RS256\",\"kid\":\"" + rs.key.kid() + "\",\"x\":" + nested + "}")
                     .withSignature(new byte[256]);
             assertTrue(token.length() < AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH, "must reach the JSON parser");
+            // the header is read before any signature work, and nesting beyond StrictJson.MAX_DEPTH is malformed
+            refused(rs.validator.validate(token), FailureReason.MALFORMED);
+        }
+
+        @Test
+        void headerNestedJustWithinTheLimitIsReadAndStillNeedsItsSignature() {
+            int depth = StrictJson.MAX_DEPTH - 1; // the header object itself is one level
+            String token = rs.forge().rawHeader("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + rs.key.kid() + "\",\"x\":"
+                    + "[".repeat(depth) + "]".repeat(depth) + "}").withSignature(new byte[256]);
             refused(rs.validator.validate(token), FailureReason.BAD_SIGNATURE);
         }
 
@@ -498,7 +507,53 @@ class AttackCatalogueTest {
         void deeplyNestedJsonInAValidlySignedTokenNeverThrows() {
             String token = rs.forgeSigned(rs.forge().rawPayload("{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}"));
             assertTrue(token.length() < AccessTokenValidator.DEFAULT_MAX_TOKEN_LENGTH);
-            assertFalse(rs.validator.validate(token).isValid(), "no claims: refused, not thrown");
+            refused(rs.validator.validate(token), FailureReason.MALFORMED);
+        }
+
+        @Test
+        void bytesThatAreNotUtf8AreRefusedInTheHeaderAndInTheSignedPayload() {
+            byte[] badUtf8 = {(byte) 0xC3, (byte) 0x28};
+            String header = Forge.b64(("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + rs.key.kid() + "\",\"x\":\"")
+                    .getBytes(StandardCharsets.UTF_8));
+            String payload = rs.forge().signingInput();
+            payload = payload.substring(payload.indexOf('.') + 1);
+            String badHeader = Forge.b64(concat(Base64.getUrlDecoder().decode(header), badUtf8, "\"}".getBytes(StandardCharsets.UTF_8)));
+            refused(rs.validator.validate(signed(badHeader + "." + payload)), FailureReason.MALFORMED);
+
+            String goodHeader = rs.forge().signingInput();
+            goodHeader = goodHeader.substring(0, goodHeader.indexOf('.'));
+            String claims = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
+            byte[] start = claims.substring(0, claims.length() - 1).concat(",\"x\":\"").getBytes(StandardCharsets.UTF_8);
+            String badPayload = Forge.b64(concat(start, badUtf8, "\"}".getBytes(StandardCharsets.UTF_8)));
+            refused(rs.validator.validate(signed(goodHeader + "." + badPayload)), FailureReason.MALFORMED);
+
+            String zoe = Forge.b64(concat(start, "zo\u00eb \u20ac".getBytes(StandardCharsets.UTF_8), "\"}".getBytes(StandardCharsets.UTF_8)));
+            ValidationResult accepted = rs.validator.validate(signed(goodHeader + "." + zoe));
+            assertEquals("zo\u00eb \u20ac", accepted.principal().orElseThrow().claims().get("x"), "well-formed UTF-8 is read as such");
+        }
+
+        private String signed(String signingInput) {
+            return signingInput + "." + Forge.b64(Forge.jcaSign("RS256", rs.key.privateKey().orElseThrow(),
+                    signingInput.getBytes(StandardCharsets.US_ASCII)));
+        }
+
+        private byte[] concat(byte[]... parts) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (byte[] p : parts) {
+                out.writeBytes(p);
+            }
+            return out.toByteArray();
+        }
+
+        @Test
+        void duplicateHeaderOrClaimNamesAreRefused() {
+            String kid = rs.key.kid();
+            refused(rs.validator.validate(rs.forgeSigned(rs.forge().rawHeader("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + kid
+                    + "\",\"alg\":\"none\"}"))), FailureReason.MALFORMED);
+            String payload = rs.forge().signingInput();
+            String claims = new String(Base64.getUrlDecoder().decode(payload.substring(payload.indexOf('.') + 1)), StandardCharsets.UTF_8);
+            String twice = claims.substring(0, claims.length() - 1) + ",\"sub\":\"mallory\"}";
+            refused(rs.validator.validate(rs.forgeSigned(rs.forge().rawPayload(twice))), FailureReason.MALFORMED);
         }
 
         @Test
