@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.tokengate.core.json.StrictJson;
 import io.tokengate.core.keys.KeyRing;
 import io.tokengate.core.keys.KeySet;
 import io.tokengate.core.keys.SigningAlgorithm;

@@ -489,7 +489,7 @@ class AttackCatalogueTest {
 
         @Test
         void headerNestedJustWithinTheLimitIsReadAndStillNeedsItsSignature() {
-            int depth = StrictJson.MAX_DEPTH - 1; // the header object itself is one level
+            int depth = io.tokengate.core.json.StrictJson.MAX_DEPTH - 1; // the header object itself is one level
             String token = rs.forge().rawHeader("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + rs.key.kid() + "\",\"x\":"
                     + "[".repeat(depth) + "]".repeat(depth) + "}").withSignature(new byte[256]);
             refused(rs.validator.validate(token), FailureReason.BAD_SIGNATURE);

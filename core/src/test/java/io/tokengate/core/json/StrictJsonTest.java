@@ -1,4 +1,4 @@
-package io.tokengate.core.validation;
+package io.tokengate.core.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

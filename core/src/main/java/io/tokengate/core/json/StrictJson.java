@@ -1,4 +1,4 @@
-package io.tokengate.core.validation;
+package io.tokengate.core.json;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON reader of the validation path: RFC 8259 exactly, read-only results, nothing more. An object becomes an
+ * TokenGate's JSON reader (the validator's headers and claims, the store's groups): RFC 8259 exactly, read-only
+ * results, nothing more. An object becomes an
  * unmodifiable {@code Map<String, Object>} in member order, an array an unmodifiable {@code List<Object>}, a string a
  * {@code String}, an integer that fits a {@code Long}, a number with a fraction or exponent a {@code Double}, and
  * {@code true false null} themselves. Refused: a member name twice (RFC 7515 §5.2 lets a JWS reader refuse, and two
@@ -15,12 +16,12 @@ import java.util.Map;
  * characters in strings, integers beyond {@code Long}, leading zeros, anything after the value. One instance per
  * text; no state survives a call, nothing is shared between threads.
  */
-final class StrictJson {
+public final class StrictJson {
     /** Deepest nesting of objects and arrays accepted; TokenGate's own tokens use 2. */
-    static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = 32;
 
     /** The text is not JSON that this reader accepts. Carries no stack trace: hostile input must stay cheap. */
-    static final class MalformedJson extends Exception {
+    public static final class MalformedJson extends Exception {
         private static final long serialVersionUID = 1L;
 
         MalformedJson(String message) {
@@ -36,7 +37,7 @@ final class StrictJson {
     }
 
     /** Parses a text whose value must be an object. */
-    static Map<String, Object> parseObject(String text) throws MalformedJson {
+    public static Map<String, Object> parseObject(String text) throws MalformedJson {
         StrictJson reader = new StrictJson(text);
         reader.skipWhitespace();
         if (reader.at >= text.length() || text.charAt(reader.at) != '{') {
