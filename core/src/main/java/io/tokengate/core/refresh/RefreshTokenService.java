@@ -124,8 +124,10 @@ public final class RefreshTokenService {
     public TokenPair refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress) {
         // every token minted below carries this instant as iat: a revocation landing meanwhile is later, so it covers it
         Instant now = clock.instant();
-        RefreshTokenRecord record = find(presentedToken).orElseThrow(() -> invalidGrant("The refresh token is invalid"));
-        RefreshTokenFamily family = store.findFamily(record.familyId()).orElseThrow(() -> invalidGrant("The refresh token is invalid"));
+        RefreshTokenStore.TokenAndFamily found = findWithFamily(presentedToken)
+                .orElseThrow(() -> invalidGrant("The refresh token is invalid"));
+        RefreshTokenRecord record = found.token();
+        RefreshTokenFamily family = found.family();
         if (!family.clientId().equals(client.clientId())) {
             throw invalidGrant("The refresh token was issued to another client");
         }
@@ -232,12 +234,23 @@ public final class RefreshTokenService {
 
     /** Finds the stored record of a presented token, trying every hashing secret, comparing in constant time. */
     public Optional<RefreshTokenRecord> find(String presentedToken) {
+        return byCandidateHash(presentedToken, store::findToken, RefreshTokenRecord::tokenHash);
+    }
+
+    /** A presented token's record and family in one read of the store; empty if either is unknown. */
+    private Optional<RefreshTokenStore.TokenAndFamily> findWithFamily(String presentedToken) {
+        return byCandidateHash(presentedToken, store::findTokenAndFamily, r -> r.token().tokenHash()).filter(r -> r.family() != null);
+    }
+
+    /** Looks a presented token up under each secret's hash, current secret first. */
+    private <T> Optional<T> byCandidateHash(String presentedToken, java.util.function.Function<String, Optional<T>> lookUp,
+                                            java.util.function.Function<T, String> storedHash) {
         if (presentedToken == null || presentedToken.length() != 43) {
             return Optional.empty(); // 256 bits in base64url; anything else was never issued here
         }
         for (String hash : hasher.candidateHashes(presentedToken)) {
-            Optional<RefreshTokenRecord> r = store.findToken(hash);
-            if (r.isPresent() && RefreshTokenHasher.sameHash(r.get().tokenHash(), hash)) {
+            Optional<T> r = lookUp.apply(hash);
+            if (r.isPresent() && RefreshTokenHasher.sameHash(storedHash.apply(r.get()), hash)) {
                 return r;
             }
         }

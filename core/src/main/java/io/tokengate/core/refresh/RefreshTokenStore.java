@@ -25,6 +25,18 @@ public interface RefreshTokenStore {
 
     Optional<RefreshTokenFamily> findFamily(String familyId);
 
+    /** A token record and its family (null when the family is gone), as one read of the store. */
+    record TokenAndFamily(RefreshTokenRecord token, RefreshTokenFamily family) {
+    }
+
+    /**
+     * The token with this hash and its family, in one read where the store can (the refresh path calls this once
+     * per grant). The default reads the two one after the other.
+     */
+    default Optional<TokenAndFamily> findTokenAndFamily(String tokenHash) {
+        return findToken(tokenHash).map(t -> new TokenAndFamily(t, findFamily(t.familyId()).orElse(null)));
+    }
+
     /**
      * Atomically: if the token {@code presentedHash} is {@link TokenState#ACTIVE} and its family is
      * {@link FamilyState#ACTIVE}, mark it {@link TokenState#ROTATED} (rotated at {@code now}, successor

@@ -106,6 +106,42 @@ public abstract class RefreshTokenStoreContract {
     }
 
     @Test
+    void tokenAndFamilyAreReadTogetherWithEveryField() {
+        String hash = id("h");
+        RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zo\u00eb"), "demo-client", Set.of("read", "write", "orders.read"),
+                Set.of("user", "\u7ba1\u7406\u8005", "quote\"and\\backslash"), T0.minusSeconds(5), T0, T0, T0.plus(Duration.ofDays(14)),
+                T0.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null, "Firefox/128 (X11)", "::1");
+        store.createFamily(f, RefreshTokenRecord.active(hash, "s1", f.familyId(), T0));
+        RefreshTokenStore.TokenAndFamily both = store.findTokenAndFamily(hash).orElseThrow();
+        assertEquals(store.findToken(hash).orElseThrow(), both.token());
+        assertEquals(f, both.family());
+
+        String next = id("h");
+        Instant later = T0.plusSeconds(60);
+        store.rotate(hash, RefreshTokenRecord.active(next, "s1", f.familyId(), later), later, later.plus(Duration.ofDays(14)));
+        RefreshTokenStore.TokenAndFamily rotated = store.findTokenAndFamily(hash).orElseThrow();
+        assertEquals(TokenState.ROTATED, rotated.token().state());
+        assertEquals(next, rotated.token().successorHash());
+        assertEquals(later, rotated.family().lastUsedAt());
+        assertEquals(store.findFamily(f.familyId()).orElseThrow(), store.findTokenAndFamily(next).orElseThrow().family());
+        assertTrue(store.findTokenAndFamily(id("h")).isEmpty());
+    }
+
+    @Test
+    void aLosingRotationLeavesTheFamilyAsTheWinnerLeftIt() {
+        String first = id("h");
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+        Instant won = T0.plusSeconds(10);
+        store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), won), won, won.plus(Duration.ofDays(14)));
+        Instant lost = T0.plusSeconds(20);
+        assertEquals(RotationResult.NOT_ACTIVE,
+                store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), lost), lost, lost.plus(Duration.ofDays(14))));
+        RefreshTokenFamily after = store.findFamily(f.familyId()).orElseThrow();
+        assertEquals(won, after.lastUsedAt(), "the loser did not slide the family");
+        assertEquals(won.plus(Duration.ofDays(14)), after.idleExpiresAt());
+    }
+
+    @Test
     void rotatingAnUnknownTokenChangesNothing() {
         String successor = id("h");
         assertEquals(RotationResult.NOT_FOUND, store.rotate(id("h"), RefreshTokenRecord.active(successor, "s1", id("fam"), T0), T0, T0));

@@ -15,6 +15,8 @@ import jakarta.persistence.EntityTransaction;
 
 import org.jose4j.json.JsonUtil;
 
+import io.tokengate.core.json.StrictJson;
+
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.refresh.RefreshTokenRecord;
@@ -25,12 +27,16 @@ import io.tokengate.core.refresh.TokenState;
 
 /**
  * A {@link RefreshTokenStore} on JPA with resource-local transactions, one per call. Exactly-once rotation
- * across threads and servers comes from conditional bulk UPDATEs whose row counts are checked: the family row
+ * across threads and servers comes from conditional UPDATEs whose row counts are checked: the family row
  * ({@code ... WHERE STATE = 'ACTIVE'}) is locked first, then the token row ({@code ... WHERE STATE = 'ACTIVE'});
  * revocation takes the same order, so the two cannot deadlock. On PostgreSQL (READ COMMITTED), MariaDB
  * (REPEATABLE READ: an UPDATE reads the latest committed row) and H2 the second writer waits for the first and
  * then matches no row. The EntityManagerFactory must not share a cache between calls
  * (see {@link JpaStores}).
+ *
+ * <p>The two calls of every refresh are plain SQL through the entity manager, not entity reads: the lookup is one
+ * joined SELECT in auto-commit ({@link #findTokenAndFamily}), the rotation three statements and a commit
+ * ({@link #rotate}), on the tables of the entities (the shipped DDL).
  */
 public final class JpaRefreshTokenStore implements RefreshTokenStore {
     private static final String ACTIVE = "ACTIVE";
@@ -77,6 +83,27 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
         }
     }
 
+    /** A read outside any transaction: one statement, the connection in auto-commit. */
+    private <T> T withEntityManager(Function<EntityManager, T> work) {
+        EntityManager em;
+        try {
+            em = emf.createEntityManager();
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot open the refresh-token store", e);
+        }
+        try {
+            return work.apply(em);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("the refresh-token store failed: " + e.getClass().getSimpleName(), e);
+        } finally {
+            try {
+                em.close();
+            } catch (RuntimeException ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+
     @Override
     public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
         inTransaction(em -> {
@@ -96,34 +123,104 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
         return inTransaction(em -> Optional.ofNullable(em.find(FamilyEntity.class, familyId)).map(JpaRefreshTokenStore::toFamily));
     }
 
+    /** The refresh path's read: the token row and its family row, one statement, no transaction around it. */
+    private static final String TOKEN_AND_FAMILY = "SELECT t.TOKEN_HASH, t.SECRET_ID, t.FAMILY_ID, t.STATE, t.ISSUED_AT, t.ROTATED_AT,"
+            + " t.SUCCESSOR_HASH, f.FAMILY_ID, f.SUBJECT, f.CLIENT_ID, f.SCOPES, f.GROUPS_JSON, f.AUTH_TIME, f.CREATED_AT, f.LAST_USED_AT,"
+            + " f.IDLE_EXPIRES_AT, f.ABSOLUTE_EXPIRES_AT, f.STATE, f.REVOKED_AT, f.REVOKED_REASON, f.USER_AGENT, f.REMOTE_ADDRESS"
+            + " FROM TG_REFRESH_TOKEN t LEFT JOIN TG_FAMILY f ON f.FAMILY_ID = t.FAMILY_ID WHERE t.TOKEN_HASH = ?1";
+    /** The rotation, as three conditional statements in one transaction: family row first (the lock order of revocation too). */
+    private static final String SLIDE_FAMILY = "UPDATE TG_FAMILY SET LAST_USED_AT = ?1, IDLE_EXPIRES_AT = ?2 WHERE FAMILY_ID = ?3"
+            + " AND STATE = 'ACTIVE'";
+    private static final String ROTATE_TOKEN = "UPDATE TG_REFRESH_TOKEN SET STATE = 'ROTATED', ROTATED_AT = ?1, SUCCESSOR_HASH = ?2"
+            + " WHERE TOKEN_HASH = ?3 AND STATE = 'ACTIVE'";
+    private static final String INSERT_TOKEN = "INSERT INTO TG_REFRESH_TOKEN (TOKEN_HASH, SECRET_ID, FAMILY_ID, STATE, ISSUED_AT, ROTATED_AT,"
+            + " SUCCESSOR_HASH) VALUES (?1, ?2, ?3, 'ACTIVE', ?4, NULL, NULL)";
+
+    @Override
+    public Optional<TokenAndFamily> findTokenAndFamily(String tokenHash) {
+        return withEntityManager(em -> {
+            List<?> rows = em.createNativeQuery(TOKEN_AND_FAMILY).setParameter(1, tokenHash).getResultList();
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            Object[] r = (Object[]) rows.get(0);
+            RefreshTokenRecord token = new RefreshTokenRecord((String) r[0], (String) r[1], (String) r[2], TokenState.valueOf((String) r[3]),
+                    Instant.ofEpochMilli(number(r[4])), instant(r[5]), (String) r[6]);
+            RefreshTokenFamily family = r[7] == null ? null : new RefreshTokenFamily((String) r[7], (String) r[8], (String) r[9],
+                    scopes((String) r[10]), groups((String) r[7], (String) r[11]), instant(r[12]), Instant.ofEpochMilli(number(r[13])),
+                    Instant.ofEpochMilli(number(r[14])), Instant.ofEpochMilli(number(r[15])), Instant.ofEpochMilli(number(r[16])),
+                    FamilyState.valueOf((String) r[17]), instant(r[18]), (String) r[19], (String) r[20], (String) r[21]);
+            return Optional.of(new TokenAndFamily(token, family));
+        });
+    }
+
+    /**
+     * The rotation as one PostgreSQL statement in auto-commit, one round trip: the family row is locked first
+     * ({@code FOR UPDATE}, the lock order of revocation), the token row is rotated only if still active, and the
+     * family slides and the successor is stored only if the token was rotated. A concurrent loser waits for the
+     * family lock, then finds the token no longer active (READ COMMITTED re-reads the newest row) and changes nothing.
+     */
+    private static final String ROTATE_ON_POSTGRESQL = "WITH f AS (SELECT FAMILY_ID FROM TG_FAMILY WHERE FAMILY_ID = ?1 AND STATE = 'ACTIVE'"
+            + " FOR UPDATE), t AS (UPDATE TG_REFRESH_TOKEN SET STATE = 'ROTATED', ROTATED_AT = ?2, SUCCESSOR_HASH = ?3 WHERE TOKEN_HASH = ?4"
+            + " AND STATE = 'ACTIVE' AND FAMILY_ID IN (SELECT FAMILY_ID FROM f) RETURNING FAMILY_ID), s AS (UPDATE TG_FAMILY SET"
+            + " LAST_USED_AT = ?2, IDLE_EXPIRES_AT = ?5 WHERE FAMILY_ID IN (SELECT FAMILY_ID FROM t) RETURNING FAMILY_ID), i AS (INSERT INTO"
+            + " TG_REFRESH_TOKEN (TOKEN_HASH, SECRET_ID, FAMILY_ID, STATE, ISSUED_AT, ROTATED_AT, SUCCESSOR_HASH) SELECT ?3, ?6, FAMILY_ID,"
+            + " 'ACTIVE', ?7, NULL, NULL FROM s RETURNING TOKEN_HASH) SELECT COUNT(*) FROM i";
+
+    /** Whether the database is PostgreSQL, learnt at the first rotation. */
+    private volatile Boolean postgres;
+
+    private boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = inTransaction(em -> {
+                try {
+                    return em.unwrap(java.sql.Connection.class).getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                            .contains("postgresql");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            postgres = known;
+        }
+        return known;
+    }
+
     @Override
     public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
+        String familyId = successor.familyId();
+        if (postgres()) {
+            long rotated = withEntityManager(em -> number(em.createNativeQuery(ROTATE_ON_POSTGRESQL).setParameter(1, familyId)
+                    .setParameter(2, now.toEpochMilli()).setParameter(3, successor.tokenHash()).setParameter(4, presentedHash)
+                    .setParameter(5, newIdleExpiresAt.toEpochMilli()).setParameter(6, successor.secretId())
+                    .setParameter(7, successor.issuedAt().toEpochMilli()).getSingleResult()));
+            if (rotated == 1) {
+                return RotationResult.ROTATED;
+            }
+            return findToken(presentedHash).isEmpty() ? RotationResult.NOT_FOUND : RotationResult.NOT_ACTIVE;
+        }
         return inTransaction(em -> {
-            TokenEntity presented = em.find(TokenEntity.class, presentedHash);
-            if (presented == null) {
-                return RotationResult.NOT_FOUND;
-            }
-            int family = em.createQuery("UPDATE TokenGateFamily f SET f.lastUsedAt = :now, f.idleExpiresAt = :idle"
-                            + " WHERE f.familyId = :id AND f.state = :active")
-                    .setParameter("now", now.toEpochMilli()).setParameter("idle", newIdleExpiresAt.toEpochMilli())
-                    .setParameter("id", presented.familyId).setParameter("active", ACTIVE).executeUpdate();
-            if (family != 1) {
-                em.getTransaction().setRollbackOnly();
-                return RotationResult.NOT_ACTIVE;
-            }
-            int token = em.createQuery("UPDATE TokenGateRefreshToken t SET t.state = :rotated, t.rotatedAt = :now,"
-                            + " t.successorHash = :successor WHERE t.tokenHash = :hash AND t.state = :active")
-                    .setParameter("rotated", TokenState.ROTATED.name()).setParameter("now", now.toEpochMilli())
-                    .setParameter("successor", successor.tokenHash()).setParameter("hash", presentedHash)
-                    .setParameter("active", ACTIVE).executeUpdate();
+            int family = em.createNativeQuery(SLIDE_FAMILY).setParameter(1, now.toEpochMilli()).setParameter(2, newIdleExpiresAt.toEpochMilli())
+                    .setParameter(3, familyId).executeUpdate();
+            int token = family != 1 ? 0 : em.createNativeQuery(ROTATE_TOKEN).setParameter(1, now.toEpochMilli())
+                    .setParameter(2, successor.tokenHash()).setParameter(3, presentedHash).executeUpdate();
             if (token != 1) {
                 em.getTransaction().setRollbackOnly();
-                return RotationResult.NOT_ACTIVE;
+                // the rare path: tell a token that is not there from one that is not active any more
+                return em.find(TokenEntity.class, presentedHash) == null ? RotationResult.NOT_FOUND : RotationResult.NOT_ACTIVE;
             }
-            em.persist(toEntity(successor));
-            em.flush();
+            em.createNativeQuery(INSERT_TOKEN).setParameter(1, successor.tokenHash()).setParameter(2, successor.secretId())
+                    .setParameter(3, familyId).setParameter(4, successor.issuedAt().toEpochMilli()).executeUpdate();
             return RotationResult.ROTATED;
         });
+    }
+
+    private static long number(Object column) {
+        return ((Number) column).longValue();
+    }
+
+    private static Instant instant(Object column) {
+        return column == null ? null : Instant.ofEpochMilli(((Number) column).longValue());
     }
 
     @Override
@@ -236,26 +333,36 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
     }
 
     static RefreshTokenFamily toFamily(FamilyEntity e) {
+        return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, scopes(e.scopes), groups(e.familyId, e.groups), millis(e.authTime),
+                Instant.ofEpochMilli(e.createdAt), Instant.ofEpochMilli(e.lastUsedAt), Instant.ofEpochMilli(e.idleExpiresAt),
+                Instant.ofEpochMilli(e.absoluteExpiresAt), FamilyState.valueOf(e.state), millis(e.revokedAt), e.revokedReason, e.userAgent,
+                e.remoteAddress);
+    }
+
+    private static Set<String> scopes(String column) {
         Set<String> scopes = new LinkedHashSet<>();
-        for (String s : e.scopes.split(" ")) {
+        for (String s : column.split(" ")) {
             if (!s.isEmpty()) {
                 scopes.add(s);
             }
         }
+        return scopes;
+    }
+
+    /** GROUPS_JSON is {@code {"g":[...]}}. */
+    private static Set<String> groups(String familyId, String column) {
         Set<String> groups = new LinkedHashSet<>();
         try {
-            Object g = JsonUtil.parseJson(e.groups).get("g");
+            Object g = StrictJson.parseObject(column).get("g");
             if (g instanceof List) {
                 for (Object o : (List<?>) g) {
                     groups.add(String.valueOf(o));
                 }
             }
-        } catch (org.jose4j.lang.JoseException ex) {
-            throw new IllegalStateException("family " + e.familyId + " has unreadable groups", ex);
+        } catch (StrictJson.MalformedJson ex) {
+            throw new IllegalStateException("family " + familyId + " has unreadable groups", ex);
         }
-        return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, scopes, groups, millis(e.authTime), Instant.ofEpochMilli(e.createdAt),
-                Instant.ofEpochMilli(e.lastUsedAt), Instant.ofEpochMilli(e.idleExpiresAt), Instant.ofEpochMilli(e.absoluteExpiresAt),
-                FamilyState.valueOf(e.state), millis(e.revokedAt), e.revokedReason, e.userAgent, e.remoteAddress);
+        return groups;
     }
 
     static TokenEntity toEntity(RefreshTokenRecord r) {

@@ -137,7 +137,9 @@ class JpaStoreLifecycleTest {
                     }
                     return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
                         if (m2.getName().equals("prepareStatement") && breakOnSuccessor.get()
-                                && String.valueOf(a2[0]).toUpperCase(java.util.Locale.ROOT).startsWith("INSERT INTO TG_REFRESH_TOKEN")) {
+                                && String.valueOf(a2[0]).toUpperCase(java.util.Locale.ROOT).contains("INSERT INTO TG_REFRESH_TOKEN")) {
+                            // the statement that writes the successor: the third of the portable rotation, or the whole
+                            // of PostgreSQL's one-statement rotation
                             throw new SQLException("connection reset while writing the successor");
                         }
                         try {
