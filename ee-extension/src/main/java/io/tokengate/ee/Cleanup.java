@@ -2,6 +2,7 @@ package io.tokengate.ee;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.ConfigurationException;
@@ -66,6 +67,8 @@ final class Cleanup implements Runnable {
     public void run() {
         int families = 0;
         int tokens = 0;
+        Instant started = Instant.now();
+        long startedNanos = System.nanoTime();
         try {
             for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
                 RefreshTokenService.CleanUpResult r = service.cleanUp(keepRevoked, keepRotated, batchSize);
@@ -76,7 +79,10 @@ final class Cleanup implements Runnable {
                 }
             }
             if (families > 0 || tokens > 0) {
-                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families and {1} rotated-token records", families, tokens);
+                // plain numbers (no digit grouping) and the start instant: the line is read by people and by scripts
+                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families and {1} rotated-token records in {2} ms (started {3})",
+                        Integer.toString(families), Integer.toString(tokens), Long.toString((System.nanoTime() - startedNanos) / 1_000_000),
+                        started.toString());
             }
         } catch (RuntimeException e) { // the database may be down: try again at the next interval
             LOG.log(Level.WARNING, "TG-0403 cleanup failed after deleting {0} families and {1} rotated-token records, retried in {2}: {3}",

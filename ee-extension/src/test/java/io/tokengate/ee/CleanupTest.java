@@ -37,6 +37,44 @@ class CleanupTest {
     }
 
     @Test
+    void aRunReportsWhatItDeletedHowLongItTookAndWhenItStartedInOneTg0402Line() {
+        EndpointFixture f = new EndpointFixture();
+        for (int i = 0; i < 1200; i++) {
+            f.login();
+        }
+        f.clock.advance(Duration.ofDays(400));
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Cleanup.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        java.time.Instant before = java.time.Instant.now();
+        try {
+            cleanup(Map.of()).forService(f.service).run();
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertEquals(1, lines.size(), String.valueOf(lines));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "TG-0402 cleanup deleted 1200 families and 0 rotated-token records in (\\d+) ms \\(started (\\S+)\\)").matcher(lines.get(0));
+        assertTrue(m.matches(), lines.get(0));
+        java.time.Instant started = java.time.Instant.parse(m.group(2));
+        assertTrue(!started.isBefore(before) && !started.isAfter(java.time.Instant.now()), "started " + started);
+    }
+
+    @Test
     void aRunDeletesRecordsOfTokensRotatedLongerAgoThanConfiguredAndKeepsTheFamily() {
         InMemoryRefreshTokenStore store = new InMemoryRefreshTokenStore();
         EndpointFixture f = new EndpointFixture(store, List.of());
