@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,49 +100,58 @@ public final class BearerAuthenticator {
         return config.realm();
     }
 
-    /** Checks the request; never throws for anything the client sent. */
+    /** Checks the request; never throws for anything the client sent. Allocates nothing but the token's own string. */
     public Outcome authenticate(HttpServletRequest request) {
-        List<String> credentials = new ArrayList<>(1);
+        String credential = null; // the one credential, when there is exactly one
+        int credentials = 0;
+        int headers = 0;
         boolean malformedHeader = false;
-        List<String> headers = Collections.list(request.getHeaders("Authorization"));
-        for (String header : headers) {
+        Enumeration<String> values = request.getHeaders("Authorization");
+        while (values != null && values.hasMoreElements()) {
+            String header = values.nextElement();
+            headers++;
             if (header.length() >= 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 String token = header.substring(7).trim();
                 if (token.isEmpty() || !isB64Token(token)) {
                     malformedHeader = true;
                 } else {
-                    credentials.add(token);
+                    credential = token;
+                    credentials++;
                 }
             } else if (header.equalsIgnoreCase("Bearer")) {
                 malformedHeader = true;
             }
         }
         if (config.queryToken()) {
-            credentials.addAll(queryValues(request.getQueryString(), "access_token"));
+            for (String value : queryValues(request.getQueryString(), "access_token")) {
+                credential = value;
+                credentials++;
+            }
         }
         boolean fromCookie = false;
         if (config.cookieName() != null && request.getCookies() != null) {
             for (Cookie c : request.getCookies()) {
                 if (config.cookieName().equals(c.getName()) && !c.getValue().isEmpty()) {
-                    credentials.add(c.getValue());
+                    credential = c.getValue();
+                    credentials++;
                     fromCookie = true;
                 }
             }
         }
-        if (credentials.size() > 1 || headers.size() > 1) {
+        if (credentials > 1 || headers > 1) {
             return new Refused(BearerErrorCode.INVALID_REQUEST, "The request carries more than one credential", null);
         }
         if (malformedHeader) {
             return new Refused(BearerErrorCode.INVALID_REQUEST, "The Authorization header is malformed", null);
         }
-        if (credentials.isEmpty()) {
+        if (credentials == 0) {
             return NONE; // another scheme (e.g. Basic) is no bearer credential
         }
         if (fromCookie && !SAFE_METHODS.contains(request.getMethod()) && !config.allowedOrigins().contains(request.getHeader("Origin"))) {
             // a cookie rides along with cross-site requests: state-changing ones must come from an allowed origin
             return new Refused(BearerErrorCode.INVALID_REQUEST, "A cookie-authenticated request must come from an allowed Origin", null);
         }
-        ValidationResult result = validator.validate(credentials.get(0));
+        ValidationResult result = validator.validate(credential);
         if (!(result instanceof ValidationResult.Valid valid)) {
             ValidationResult.Invalid invalid = (ValidationResult.Invalid) result;
             return new Refused(invalid.errorCode(), invalid.description(), null);
@@ -230,18 +240,25 @@ public final class BearerAuthenticator {
         return map;
     }
 
+    /** The characters of an RFC 6750 §2.1 b64token before its trailing {@code =}s. */
+    private static final boolean[] B64TOKEN = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".toCharArray()) {
+            B64TOKEN[c] = true;
+        }
+    }
+
     /** RFC 6750 §2.1 b64token. */
-    private static boolean isB64Token(String s) {
+    static boolean isB64Token(String s) {
         int i = 0;
         int n = s.length();
         while (i < n) {
             char c = s.charAt(i);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~'
-                    || c == '+' || c == '/') {
-                i++;
-            } else {
+            if (c >= 128 || !B64TOKEN[c]) {
                 break;
             }
+            i++;
         }
         if (i == 0) {
             return false;
