@@ -199,24 +199,46 @@ public final class StrictJson {
                     sb.append('\t');
                     break;
                 case 'u':
-                    if (at + 4 > n) {
-                        throw new MalformedJson("short \\u escape");
-                    }
-                    int code = 0;
-                    for (int k = 0; k < 4; k++) {
-                        int digit = Character.digit(text.charAt(at++), 16);
-                        if (digit < 0) {
-                            throw new MalformedJson("bad \\u escape");
+                    char code = hex4();
+                    if (Character.isHighSurrogate(code)) {
+                        // an escaped supplementary character comes as a pair; half of one is no character
+                        if (at + 1 >= n || text.charAt(at) != '\\' || text.charAt(at + 1) != 'u') {
+                            throw new MalformedJson("unpaired surrogate escape");
                         }
-                        code = code * 16 + digit;
+                        at += 2;
+                        char low = hex4();
+                        if (!Character.isLowSurrogate(low)) {
+                            throw new MalformedJson("unpaired surrogate escape");
+                        }
+                        sb.append(code).append(low);
+                    } else if (Character.isLowSurrogate(code)) {
+                        throw new MalformedJson("unpaired surrogate escape");
+                    } else {
+                        sb.append(code);
                     }
-                    sb.append((char) code);
                     break;
                 default:
                     throw new MalformedJson("unknown escape");
             }
         }
         throw new MalformedJson("unterminated string");
+    }
+
+    /** The four hexadecimal digits of a {@code \\u} escape, ASCII only (RFC 8259 §7). */
+    private char hex4() throws MalformedJson {
+        if (at + 4 > text.length()) {
+            throw new MalformedJson("short \\u escape");
+        }
+        int code = 0;
+        for (int k = 0; k < 4; k++) {
+            char c = text.charAt(at++);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (digit < 0) {
+                throw new MalformedJson("bad \\u escape");
+            }
+            code = code * 16 + digit;
+        }
+        return (char) code;
     }
 
     private Object number() throws MalformedJson {

@@ -130,6 +130,11 @@ public final class KeySet {
         return Optional.of(key);
     }
 
+    /** Until when a key of this set verifies: empty for the active and next keys, and for previous keys kept without end. */
+    public Optional<Instant> verifyUntil(String kid) {
+        return Optional.ofNullable(verifyUntil.get(kid));
+    }
+
     /** Every key that verifies at {@code now}: next, active, then previous keys still in their window. */
     public List<SigningKey> verificationKeys(Instant now) {
         List<SigningKey> keys = new ArrayList<>();

@@ -59,8 +59,10 @@ public enum SigningAlgorithm {
                 return pss;
             case ES256:
                 return Signature.getInstance("SHA256withECDSAinP1363Format");
-            default:
+            case EdDSA:
                 return Signature.getInstance("Ed25519");
+            default:
+                throw new IllegalStateException("no JCA engine for " + this);
         }
     }
 

@@ -88,9 +88,9 @@ public final class AccessTokenValidator {
     }
 
     /**
-     * A token whose signature and claims were checked: valid until {@code acceptBefore} (epoch seconds, exp plus
-     * the skew) while the key set it was checked against is still the current one. Revocation is checked anew on
-     * every use.
+     * A token whose signature and claims were checked: valid until {@code acceptBefore} (epoch seconds: exp plus
+     * the skew, or sooner when the key that verified it stops verifying — a previous key's window) while the key set
+     * it was checked against is still the current one. Revocation is checked anew on every use.
      */
     private record Verified(AccessTokenPrincipal principal, KeySet keys, long acceptBefore) {
     }
@@ -163,10 +163,9 @@ public final class AccessTokenValidator {
         if (shape != null) {
             return new ValidationResult.Invalid(shape);
         }
-        KeySet keys = keyRing.current();
-        AccessTokenPrincipal principal;
+        Verified checked;
         try {
-            principal = verify(token, keys, clock.instant());
+            checked = verify(token, keyRing.current(), clock.instant());
         } catch (Refusal r) {
             return new ValidationResult.Invalid(r.reason);
         } catch (RuntimeException e) {
@@ -174,13 +173,13 @@ public final class AccessTokenValidator {
             return new ValidationResult.Invalid(FailureReason.MALFORMED);
         }
         if (cacheSize > 0) {
-            remember(token, new Verified(principal, keys, principal.expiresAt().getEpochSecond() + skewSeconds));
+            remember(token, checked);
         }
-        return checkRevocation(principal);
+        return checkRevocation(checked.principal());
     }
 
     /** Header, signature, then claims, of a token of canonical shape (see {@link #checkShape}). */
-    private AccessTokenPrincipal verify(String token, KeySet keys, Instant now) throws Refusal {
+    private Verified verify(String token, KeySet keys, Instant now) throws Refusal {
         int firstDot = token.indexOf('.');
         int secondDot = token.indexOf('.', firstDot + 1);
         byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1); // checkShape let only base64url characters and dots through
@@ -200,7 +199,12 @@ public final class AccessTokenValidator {
             // only the header of a token accepted whole is kept: forged headers never displace ours
             knownHeaders.set(nextKnownHeader++ & (KNOWN_HEADERS - 1), new KnownHeader(token.substring(0, firstDot), header));
         }
-        return principal;
+        long acceptBefore = principal.expiresAt().getEpochSecond() + skewSeconds;
+        Instant keyUntil = keys.verifyUntil(key.kid()).orElse(null);
+        if (keyUntil != null) {
+            acceptBefore = Math.min(acceptBefore, keyUntil.getEpochSecond());
+        }
+        return new Verified(principal, keys, acceptBefore);
     }
 
     private Map<String, Object> knownHeader(String token, int firstDot) {
@@ -281,7 +285,7 @@ public final class AccessTokenValidator {
     }
 
     /** r and s of a 64-byte ES256 signature each in [1, n - 1]. */
-    private static boolean ecdsaInRange(byte[] sig, int length) {
+    static boolean ecdsaInRange(byte[] sig, int length) {
         if (length != 64) {
             return false;
         }
@@ -404,19 +408,27 @@ public final class AccessTokenValidator {
         throw new Refusal(FailureReason.MALFORMED);
     }
 
-    /** A NumericDate (RFC 7519 §2) in whole seconds, null when absent; a non-number is malformed. */
+    /** Largest NumericDate magnitude read, in seconds (about the year 5138): larger values are malformed, never overflow. */
+    private static final long MAX_NUMERIC_DATE = 100_000_000_000L;
+
+    /** A NumericDate (RFC 7519 §2) in whole seconds, null when absent; a non-number or an absurd one is malformed. */
     private static Long numericDate(Map<String, Object> claims, String name) throws Refusal {
         Object v = claims.get(name);
         if (v == null) {
             return null;
         }
+        long seconds;
         if (v instanceof Long) {
-            return (Long) v;
+            seconds = (Long) v;
+        } else if (v instanceof Double && Math.abs((Double) v) < MAX_NUMERIC_DATE) {
+            seconds = ((Double) v).longValue();
+        } else {
+            throw new Refusal(FailureReason.MALFORMED);
         }
-        if (v instanceof Double && Math.abs((Double) v) < 1e15) {
-            return ((Double) v).longValue();
+        if (Math.abs(seconds) >= MAX_NUMERIC_DATE) {
+            throw new Refusal(FailureReason.MALFORMED);
         }
-        throw new Refusal(FailureReason.MALFORMED);
+        return seconds;
     }
 
     /** A claim that is a list of strings, empty when absent; anything else is malformed. */

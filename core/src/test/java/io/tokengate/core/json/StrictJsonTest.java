@@ -74,7 +74,9 @@ class StrictJsonTest {
             "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1e999}", "{\"a\":9223372036854775808}", "{\"a\":tru}", "{\"a\":nul}",
             "{\"a\":True}", "{\"a\":\"unterminated}", "{\"a\":\"bad \\x escape\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u12G4\"}",
             "{\"a\":\"tab\there\"}", "{\"a\":\"new\nline\"}", "{\"a\":\"nul\u0000\"}", "\ufeff{\"a\":1}", "{\"a\":1}\u00a0",
-            "{\"a\":1,\"a\":2}", "{\"a\":null,\"a\":null}", "{\"o\":{\"k\":1,\"k\":1}}"})
+            "{\"a\":1,\"a\":2}", "{\"a\":null,\"a\":null}", "{\"o\":{\"k\":1,\"k\":1}}",
+            "{\"a\":\"\\ud83d\"}", "{\"a\":\"\\ude00\"}", "{\"a\":\"\\ud83dx\"}", "{\"a\":\"\\ud83d\\u0041\"}",
+            "{\"a\":\"\\ude00\\ud83d\"}", "{\"a\":\"\\u\uff10\uff10\uff16b\"}", "{\"a\":\"\\u\u0660\u0660\u0666b\"}"})
     void refusesWhatRfc8259DoesNotAllowAndDuplicateNames(String text) {
         assertThrows(StrictJson.MalformedJson.class, () -> parse(text));
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.support.Fixture;
+import io.tokengate.core.support.Forge;
 import io.tokengate.core.support.TestKeys;
 
 class AccessTokenValidatorTest {
@@ -92,6 +93,54 @@ class AccessTokenValidatorTest {
         assertTrue(uncached.validate(second).isValid(), "the previous key verifies within its window");
         f.clock.advance(java.time.Duration.ofMinutes(6));
         assertEquals(FailureReason.UNKNOWN_KEY, uncached.validate(f.forgeSigned(f.forge().rawHeader(headerJson))).failure().orElseThrow());
+    }
+
+    @Test
+    void aHeaderThatMerelyStartsLikeAKnownOneIsReadForItself() {
+        Fixture f = Fixture.rs256();
+        String known = f.mint();
+        assertTrue(f.validator.validate(known).isValid(), "its header is now known");
+        String segment = known.substring(0, known.indexOf('.'));
+        String payload = known.substring(known.indexOf('.') + 1, known.lastIndexOf('.'));
+        String longer = segment + "AAAA"; // the known header, then three more (zero) bytes after its closing brace
+        String input = longer + "." + payload;
+        String token = input + "." + Forge.b64(Forge.jcaSign("RS256", f.key.privateKey().orElseThrow(),
+                input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(FailureReason.MALFORMED, f.validator.validate(token).failure().orElseThrow(),
+                "validly signed, but its header is not JSON: it must not pass as the known one");
+    }
+
+    @Test
+    void ecdsaSignaturesOutsideTheCurveOrderNeverReachTheJca() {
+        java.math.BigInteger n = new java.math.BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+        assertTrue(AccessTokenValidator.ecdsaInRange(rs(java.math.BigInteger.ONE, n.subtract(java.math.BigInteger.ONE)), 64));
+        assertFalse(AccessTokenValidator.ecdsaInRange(rs(java.math.BigInteger.ZERO, java.math.BigInteger.ONE), 64), "r = 0");
+        assertFalse(AccessTokenValidator.ecdsaInRange(rs(java.math.BigInteger.ONE, java.math.BigInteger.ZERO), 64), "s = 0");
+        assertFalse(AccessTokenValidator.ecdsaInRange(rs(n, java.math.BigInteger.ONE), 64), "r = n");
+        assertFalse(AccessTokenValidator.ecdsaInRange(rs(java.math.BigInteger.ONE, n), 64), "s = n");
+        assertFalse(AccessTokenValidator.ecdsaInRange(new byte[63], 63));
+        assertFalse(AccessTokenValidator.ecdsaInRange(new byte[65], 65));
+    }
+
+    /** r || s, 32 bytes each, unsigned big-endian. */
+    private static byte[] rs(java.math.BigInteger r, java.math.BigInteger s) {
+        byte[] out = new byte[64];
+        byte[] rb = r.toByteArray();
+        byte[] sb = s.toByteArray();
+        System.arraycopy(rb, Math.max(0, rb.length - 32), out, 32 - Math.min(32, rb.length), Math.min(32, rb.length));
+        System.arraycopy(sb, Math.max(0, sb.length - 32), out, 64 - Math.min(32, sb.length), Math.min(32, sb.length));
+        return out;
+    }
+
+    @Test
+    void numericDatesBeyondAnyCalendarAreMalformedNotOverflowed() {
+        Fixture f = Fixture.rs256();
+        long now = f.clock.instant().getEpochSecond();
+        assertEquals(FailureReason.MALFORMED, f.validator.validate(f.forgeSigned(f.forge().claim("exp", Long.MAX_VALUE)
+                .claim("iat", Long.MIN_VALUE + 10))).failure().orElseThrow());
+        assertEquals(FailureReason.MALFORMED, f.validator.validate(f.forgeSigned(f.forge().claim("exp", 1e300))).failure().orElseThrow());
+        assertEquals(FailureReason.MALFORMED, f.validator.validate(f.forgeSigned(f.forge().claim("iat", -now * 1000))).failure().orElseThrow());
+        assertTrue(f.validator.validate(f.forgeSigned(f.forge().claim("exp", (double) now + 60.9))).isValid(), "a fraction is truncated");
     }
 
     @Test

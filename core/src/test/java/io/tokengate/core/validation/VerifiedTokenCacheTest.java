@@ -54,6 +54,21 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void aCachedTokenOfAPreviousKeyIsRefusedWhenThatKeysWindowCloses() {
+        // the key set object stays the same while time closes a previous key's window: the cache must know the window
+        Fixture f = new Fixture(io.tokengate.core.support.TestKeys.shared(SigningAlgorithm.RS256), false);
+        String token = f.issuer.issue(f.request().lifetime(Duration.ofMinutes(30)).build()).value();
+        f.keyRing.stageNext(io.tokengate.core.support.TestKeys.shared(SigningAlgorithm.ES256));
+        f.keyRing.rotate(); // the old key verifies for 6 more minutes
+        f.clock.advance(Duration.ofMinutes(1));
+        assertTrue(f.validator.validate(token).isValid());
+        assertEquals(1, f.validator.cachedTokens());
+        f.clock.advance(Duration.ofMinutes(6));
+        assertEquals(FailureReason.UNKNOWN_KEY, f.validator.validate(token).failure().orElseThrow(),
+                "the same answer as without the cache");
+    }
+
+    @Test
     void retiringTheKeyRefusesItsCachedTokensAtOnce() {
         Fixture f = Fixture.rs256();
         String token = f.mint();
