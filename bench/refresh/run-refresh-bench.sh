@@ -62,14 +62,18 @@ start_server() { # name cleanup-interval
   exit 1
 }
 
+warm_up() { # tokens-file: a minute of closed-loop refreshes, so the JIT has compiled the server's path
+  echo "warming up (60 s)"
+  $LOAD "$1" --clients 32 --seconds 60 --warmup 0 > /dev/null
+}
+
 : > "$OUT/results.txt"
 LOAD="$BENCH io.tokengate.bench.refresh.RefreshLoad $BASE/oauth/token"
 for families in 10000 1000000; do
   echo "loading $families families"
   $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" "$families" 0 "$OUT/tokens-$families.txt" 8192
   start_server "families-$families" PT0S
-  echo "warming up (30 s)"
-  $LOAD "$OUT/tokens-$families.txt" --clients 32 --seconds 30 --warmup 0 > /dev/null
+  warm_up "$OUT/tokens-$families.txt"
   # every run goes on with the tokens the last one left live (RefreshLoad rewrites the file)
   for clients in $CLIENTS; do
     line=$($LOAD "$OUT/tokens-$families.txt" --clients "$clients" --seconds "$SECONDS_PER_RUN" --warmup 3 --label closed-loop)
@@ -84,9 +88,10 @@ done
 
 echo "loading 10000 active and 1000000 expired families for the cleanup run"
 $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" 10000 1000000 "$OUT/tokens-cleanup.txt" 8192
-start_server cleanup PT40S # the first cleanup run starts 40 s after the deployment
+start_server cleanup PT100S # the first cleanup run starts 100 s after the deployment, once the server is warm
+warm_up "$OUT/tokens-cleanup.txt"
 rate="${RATES%% *}"
-$LOAD "$OUT/tokens-cleanup.txt" --clients 32 --seconds $(( SECONDS_PER_RUN * 3 + 90 )) --warmup 20 --rate "$rate" \
+$LOAD "$OUT/tokens-cleanup.txt" --clients 32 --seconds $(( SECONDS_PER_RUN * 3 + 90 )) --warmup 3 --rate "$rate" \
   --timeline "$OUT/cleanup-timeline.csv" --server-log "$OUT/cleanup-payara.out" | sed 's/^/cleanup: /' | tee -a "$OUT/results.txt"
 left=$(psql -h 127.0.0.1 -U postgres -d test -tA -c "SELECT count(*) FROM $SCHEMA.tg_family WHERE idle_expires_at < extract(epoch from now()) * 1000" 2>/dev/null || echo "?")
 echo "cleanup: expired families left afterwards: $left" | tee -a "$OUT/results.txt"
