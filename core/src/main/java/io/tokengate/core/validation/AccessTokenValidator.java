@@ -159,13 +159,15 @@ public final class AccessTokenValidator {
                 verified.remove(token, hit); // expired, or the keys changed (a retired key must stop verifying)
             }
         }
-        FailureReason shape = checkShape(token);
+        // every character of a token is base64url or a dot, so its Latin-1 bytes are the token (anything else fails the shape)
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        FailureReason shape = checkShape(ascii);
         if (shape != null) {
             return new ValidationResult.Invalid(shape);
         }
         Verified checked;
         try {
-            checked = verify(token, keyRing.current(), clock.instant());
+            checked = verify(token, ascii, keyRing.current(), clock.instant());
         } catch (Refusal r) {
             return new ValidationResult.Invalid(r.reason);
         } catch (RuntimeException e) {
@@ -179,10 +181,9 @@ public final class AccessTokenValidator {
     }
 
     /** Header, signature, then claims, of a token of canonical shape (see {@link #checkShape}). */
-    private Verified verify(String token, KeySet keys, Instant now) throws Refusal {
+    private Verified verify(String token, byte[] ascii, KeySet keys, Instant now) throws Refusal {
         int firstDot = token.indexOf('.');
         int secondDot = token.indexOf('.', firstDot + 1);
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1); // checkShape let only base64url characters and dots through
         Map<String, Object> header = knownHeader(token, firstDot);
         boolean known = header != null;
         if (!known) {
@@ -485,55 +486,55 @@ public final class AccessTokenValidator {
      * Three base64url parts in canonical form (no padding, no whitespace, unused trailing bits zero, so one token
      * has exactly one spelling); four dots is a JWE.
      */
-    private static FailureReason checkShape(String token) {
+    private static FailureReason checkShape(byte[] token) {
         int dots = 0;
         int segmentStart = 0;
-        for (int i = 0, n = token.length(); i <= n; i++) {
-            char c = i == n ? '.' : token.charAt(i);
+        int n = token.length;
+        for (int i = 0; i < n; i++) {
+            byte c = token[i];
             if (c == '.') {
-                if (i < n) {
-                    dots++;
-                }
+                dots++;
                 if (!canonicalEnd(token, segmentStart, i)) {
                     return FailureReason.MALFORMED;
                 }
                 segmentStart = i + 1;
-            } else if (sextet(c) < 0) {
+            } else if (SEXTET[c & 0xFF] < 0) {
                 return FailureReason.MALFORMED;
             }
+        }
+        if (!canonicalEnd(token, segmentStart, n)) {
+            return FailureReason.MALFORMED;
         }
         if (dots == 4) {
             return FailureReason.NOT_A_JWS;
         }
-        if (dots != 2 || token.charAt(0) == '.') {
+        if (dots != 2 || token[0] == '.') {
             return FailureReason.MALFORMED;
         }
-        if (token.charAt(token.length() - 1) == '.') {
+        if (token[n - 1] == '.') {
             return FailureReason.BAD_SIGNATURE; // signature stripped or empty
         }
         return null;
     }
 
-    private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
+    /** The value of each base64url character (RFC 4648 §5), -1 for every other byte. */
+    private static final byte[] SEXTET = new byte[256];
+
+    static {
+        java.util.Arrays.fill(SEXTET, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTET[alphabet.charAt(i)] = (byte) i;
         }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : c == '_' ? 63 : -1;
     }
 
     /** A base64url segment of length 4k+1 is impossible; 4k+2 and 4k+3 must end in a character whose unused bits are zero. */
-    private static boolean canonicalEnd(String token, int start, int end) {
+    private static boolean canonicalEnd(byte[] token, int start, int end) {
         int length = end - start;
         if (length == 0) {
             return true;
         }
-        int last = sextet(token.charAt(end - 1));
+        int last = SEXTET[token[end - 1] & 0xFF];
         switch (length & 3) {
             case 1:
                 return false;
