@@ -8,11 +8,14 @@
 # than the verified-token cache holds). The unprotected page gets the same Authorization header, so the ratios show
 # what the check costs, not what sending 700 more bytes costs (its bare figure is printed too). Traffic stays on
 # 127.0.0.1. Needs wrk (installed from Debian's packages when missing).
+# The variants run in turn, ROUNDS times (default 3); each ratio is taken within a round, between runs seconds
+# apart, and the medians are printed, so a slow minute of a shared machine does not land on one variant only.
 # Usage: bench/http/run-http-bench.sh [duration-seconds] [connections]
 # SERVER_JAVA_OPTS adds JVM flags to the server (e.g. a JFR recording).
 set -e
 cd "$(dirname "$0")/../.."
-DURATION="${1:-20}"
+DURATION="${1:-10}"
+ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${2:-32}"
 PORT="${PORT:-8181}"
 BASE="http://localhost:$PORT"
@@ -76,8 +79,12 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-TOKEN=$(curl -s -u demo-client:demo-secret -d grant_type=password -d username=alice -d password=alice-password "$BASE/oauth/token" \
-  | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+# the reused token comes from the token endpoint, as a client gets it; it lives 5 minutes, so each round gets its own
+new_token() {
+  curl -s -u demo-client:demo-secret -d grant_type=password -d username=alice -d password=alice-password "$BASE/oauth/token" \
+    | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+TOKEN=$(new_token)
 # Payara's MicroProfile JWT refuses typ "at+jwt" (RFC 9068): it gets the same claims and key with typ "JWT"
 CP="$(echo "$LIB"/tokengate-core-*.jar):$(echo "$LIB"/jose4j-*.jar):$(echo "$LIB"/slf4j-api-*.jar)"
 KEYS="$OUT/data/keys/tokengate-keys.jwks.json"
@@ -94,7 +101,9 @@ for check in "/secret $TOKEN" "/filter/secret $TOKEN" "/mpjwt/api/secret $MP_TOK
 done
 
 export WRK_THREADS=2
-run() { # name path [reused-token | fresh:tokens-file]
+run() { # round name path [reused-token | fresh:tokens-file]
+  round=$1
+  shift
   case "$3" in
     "") wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$2" > "$OUT/$1.txt" ;;
     fresh:*) TOKENS_FILE="${3#fresh:}" wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/http/fresh-tokens.lua \
@@ -104,7 +113,9 @@ run() { # name path [reused-token | fresh:tokens-file]
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$OUT/$1.txt")
   errors=$(awk '/Non-2xx/ {print $5}' "$OUT/$1.txt")
-  echo "$1 $rps $p99 ${errors:-0}" >> "$OUT/results.txt"
+  # wrk prints latencies with units: make p99 milliseconds
+  p99=$(echo "$p99" | awk '/us$/ {printf "%.2f", $1 / 1000; next} /ms$/ {printf "%.2f", $1 + 0; next} /s$/ {printf "%.2f", $1 * 1000}')
+  echo "$round $1 $rps $p99 ${errors:-0}" >> "$OUT/results.txt"
 }
 
 echo "warming up"
@@ -113,21 +124,37 @@ for check in "/filter/public $TOKEN" "/public $TOKEN" "/secret $TOKEN" "/filter/
   wrk -t2 -c"$CONNECTIONS" -d10s -H "Authorization: Bearer $2" "$BASE$1" > /dev/null
 done
 TOKENS_FILE="$OUT/fresh-tokens.txt" wrk -t2 -c"$CONNECTIONS" -d10s -s bench/http/fresh-tokens.lua "$BASE/filter/secret" > /dev/null
-run unprotected-bare /filter/public
-run unprotected /filter/public "$TOKEN"
-run mech-public /public "$TOKEN"
-run filter /filter/secret "$TOKEN"
-run mechanism /secret "$TOKEN"
-run mp-jwt /mpjwt/api/secret "$MP_TOKEN"
-run filter-fresh /filter/secret "fresh:$OUT/fresh-tokens.txt"
-run mechanism-fresh /secret "fresh:$OUT/fresh-tokens.txt"
-run mp-jwt-fresh /mpjwt/api/secret "fresh:$OUT/fresh-mp-tokens.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round of $ROUNDS"
+  TOKEN=$(new_token)
+  run "$round" unprotected-bare /filter/public
+  run "$round" unprotected /filter/public "$TOKEN"
+  run "$round" mech-public /public "$TOKEN"
+  run "$round" filter /filter/secret "$TOKEN"
+  run "$round" mechanism /secret "$TOKEN"
+  run "$round" mp-jwt /mpjwt/api/secret "$MP_TOKEN"
+  run "$round" filter-fresh /filter/secret "fresh:$OUT/fresh-tokens.txt"
+  run "$round" mechanism-fresh /secret "fresh:$OUT/fresh-tokens.txt"
+  run "$round" mp-jwt-fresh /mpjwt/api/secret "fresh:$OUT/fresh-mp-tokens.txt"
+done
 
-base_rps=$(awk '$1 == "unprotected" {print $2}' "$OUT/results.txt")
-mp_rps=$(awk '$1 == "mp-jwt" {print $2}' "$OUT/results.txt")
-mp_fresh_rps=$(awk '$1 == "mp-jwt-fresh" {print $2}' "$OUT/results.txt")
 echo
-echo "$CONNECTIONS connections, ${DURATION}s each ($(nproc) cores, $(java -version 2>&1 | head -1)); x MP JWT compares the same token mode"
-awk -v base="$base_rps" -v mp="$mp_rps" -v mpf="$mp_fresh_rps" \
-  'BEGIN { printf "%-16s %12s %10s %10s %10s %8s\n", "variant", "requests/s", "p99", "x unprot.", "x MP JWT", "non-2xx" }
-  { m = ($1 ~ /-fresh$/) ? mpf : mp; printf "%-16s %12s %10s %10.2f %10.2f %8s\n", $1, $2, $3, $2 / base, $2 / m, $4 }' "$OUT/results.txt"
+echo "$CONNECTIONS connections, $ROUNDS rounds of ${DURATION}s per variant ($(nproc) cores, $(java -version 2>&1 | head -1))"
+echo "medians over the rounds; a ratio is taken within each round; x MP JWT compares the same token mode"
+awk '
+  function median(list,   n, a, i, j, t) { n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  { rps[$1, $2] = $3; names[$2] = 1; order[++count] = $2; rounds[$1] = 1
+    rpsList[$2] = rpsList[$2] " " $3; p99List[$2] = p99List[$2] " " $4; errs[$2] += $5 }
+  END {
+    printf "%-16s %12s %10s %10s %10s %8s\n", "variant", "requests/s", "p99 ms", "x unprot.", "x MP JWT", "non-2xx"
+    for (k = 1; k <= count; k++) { v = order[k]; if (v in done) continue; done[v] = 1
+      base = ""; mp = ""
+      for (r in rounds) { base = base " " rps[r, v] / rps[r, "unprotected"]
+        m = (v ~ /-fresh$/) ? "mp-jwt-fresh" : "mp-jwt"; mp = mp " " rps[r, v] / rps[r, m] }
+      printf "%-16s %12.0f %10.2f %10.2f %10.2f %8d\n", v, median(rpsList[v]), median(p99List[v]), median(base), median(mp), errs[v] } }
+' "$OUT/results.txt"
+if awk '$5 > 0 { bad = 1 } END { exit !bad }' "$OUT/results.txt"; then
+  echo "WARNING: some runs had non-2xx answers (see $OUT/results.txt): their figures do not count" >&2
+fi
