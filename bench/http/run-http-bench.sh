@@ -127,10 +127,11 @@ TOKENS_FILE="$OUT/fresh-tokens.txt" wrk -t2 -c"$CONNECTIONS" -d10s -s bench/http
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round of $ROUNDS"
   TOKEN=$(new_token)
-  run "$round" unprotected-bare /filter/public
+  # the pairs of the headline ratios run back to back: unprotected and filter, the mechanism's two pages
   run "$round" unprotected /filter/public "$TOKEN"
-  run "$round" mech-public /public "$TOKEN"
   run "$round" filter /filter/secret "$TOKEN"
+  run "$round" unprotected-bare /filter/public
+  run "$round" mech-public /public "$TOKEN"
   run "$round" mechanism /secret "$TOKEN"
   run "$round" mp-jwt /mpjwt/api/secret "$MP_TOKEN"
   run "$round" filter-fresh /filter/secret "fresh:$OUT/fresh-tokens.txt"

@@ -3,8 +3,6 @@ package io.tokengate.bench;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -86,24 +84,9 @@ public class ValidationBenchmark {
             signingInputs[i] = tokens[i].substring(0, dot).getBytes(StandardCharsets.US_ASCII);
             signatures[i] = Base64.getUrlDecoder().decode(tokens[i].substring(dot + 1));
         }
-        jca = jcaFor(alg);
+        jca = alg.newSignature(); // the engine TokenGate itself verifies with
         if (!tokenGateUnique().isValid() || !rawJcaUnique()) {
             throw new IllegalStateException("benchmark set-up produced tokens that do not verify");
-        }
-    }
-
-    private static Signature jcaFor(SigningAlgorithm alg) throws GeneralSecurityException {
-        switch (alg) {
-            case RS256:
-                return Signature.getInstance("SHA256withRSA");
-            case PS256:
-                Signature pss = Signature.getInstance("RSASSA-PSS");
-                pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-                return pss;
-            case ES256:
-                return Signature.getInstance("SHA256withECDSAinP1363Format");
-            default:
-                return Signature.getInstance("Ed25519");
         }
     }
 

@@ -74,7 +74,37 @@ public final class AccessTokenValidator {
     private final KeyRing keyRing;
     private final long skewSeconds;
     private final int cacheSize;
-    private final ConcurrentHashMap<String, Verified> verified;
+    private final ConcurrentHashMap<TokenKey, Verified> verified;
+
+    /**
+     * The verified-token cache's key: the whole token (equality compares every character, so only the very same
+     * string hits), hashed on the last characters of its signature only. A String would hash all its 700 or so
+     * characters again for every request (each request brings a new String); signature bytes are as good as random,
+     * and a forged token that collides is never in the cache (only verified tokens are).
+     */
+    private static final class TokenKey {
+        private final String token;
+        private final int hash;
+
+        TokenKey(String token) {
+            this.token = token;
+            int h = 0;
+            for (int i = Math.max(0, token.length() - 16); i < token.length(); i++) {
+                h = 31 * h + token.charAt(i);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenKey && ((TokenKey) o).token.equals(token);
+        }
+    }
     /**
      * The parsed headers of the last few accepted tokens, by their base64url text: every token a key signs has the same
      * header, so it is decoded and parsed once. Its checks (key, algorithm, type) still run for every token.
@@ -151,12 +181,13 @@ public final class AccessTokenValidator {
             return new ValidationResult.Invalid(FailureReason.TOO_LONG);
         }
         if (cacheSize > 0) {
-            Verified hit = verified.get(token); // the whole token is the key: only the very same string hits
+            TokenKey key = new TokenKey(token);
+            Verified hit = verified.get(key); // the whole token is the key: only the very same string hits
             if (hit != null) {
                 if (hit.keys() == keyRing.current() && clock.instant().getEpochSecond() < hit.acceptBefore()) {
                     return checkRevocation(hit.principal());
                 }
-                verified.remove(token, hit); // expired, or the keys changed (a retired key must stop verifying)
+                verified.remove(key, hit); // expired, or the keys changed (a retired key must stop verifying)
             }
         }
         // every character of a token is base64url or a dot, so its Latin-1 bytes are the token (anything else fails the shape)
@@ -468,7 +499,7 @@ public final class AccessTokenValidator {
                 verified.clear(); // still full of live tokens: start over rather than grow
             }
         }
-        verified.put(token, entry);
+        verified.put(new TokenKey(token), entry);
     }
 
     private ValidationResult checkRevocation(AccessTokenPrincipal principal) {

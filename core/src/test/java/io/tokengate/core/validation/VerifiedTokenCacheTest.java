@@ -29,6 +29,21 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void aTokenThatDiffersOnlyBeforeItsSignaturesEndIsNotAnsweredByTheCache() {
+        // the cache hashes the signature's last characters only; equality still takes the whole token
+        Fixture f = Fixture.rs256();
+        String token = f.mint();
+        assertTrue(f.validator.validate(token).isValid());
+        int at = token.indexOf('.') + 10;
+        String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+        assertEquals(token.substring(token.length() - 16), tampered.substring(tampered.length() - 16));
+        assertEquals(FailureReason.BAD_SIGNATURE, f.validator.validate(tampered).failure().orElseThrow());
+        String sameTail = token.substring(0, token.lastIndexOf('.') + 1) + "A".repeat(326) + token.substring(token.length() - 16);
+        assertEquals(FailureReason.BAD_SIGNATURE, f.validator.validate(sameTail).failure().orElseThrow());
+        assertEquals(1, f.validator.cachedTokens());
+    }
+
+    @Test
     void aCachedTokenIsStillRefusedOnceItExpires() {
         Fixture f = Fixture.rs256();
         String token = f.mint(); // 5 minutes, 30 s skew

@@ -47,43 +47,33 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
         this.emf = emf;
     }
 
+    /** One call's work in its own transaction: committed, or rolled back when marked so or when it fails. */
     private <T> T inTransaction(Function<EntityManager, T> work) {
-        EntityManager em;
-        try {
-            em = emf.createEntityManager();
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot open the refresh-token store", e);
-        }
-        EntityTransaction tx = null;
-        try {
-            tx = em.getTransaction();
+        return withEntityManager(em -> {
+            EntityTransaction tx = em.getTransaction();
             tx.begin();
-            T result = work.apply(em);
-            if (tx.getRollbackOnly()) {
-                tx.rollback();
-            } else {
-                tx.commit();
-            }
-            return result;
-        } catch (RuntimeException e) {
             try {
-                if (tx != null && tx.isActive()) {
+                T result = work.apply(em);
+                if (tx.getRollbackOnly()) {
                     tx.rollback();
+                } else {
+                    tx.commit();
                 }
-            } catch (RuntimeException ignored) {
-                // the original failure is what matters
+                return result;
+            } catch (RuntimeException e) {
+                try {
+                    if (tx.isActive()) {
+                        tx.rollback();
+                    }
+                } catch (RuntimeException ignored) {
+                    // the original failure is what matters
+                }
+                throw e;
             }
-            throw new StoreUnavailableException("the refresh-token store failed: " + e.getClass().getSimpleName(), e);
-        } finally {
-            try {
-                em.close();
-            } catch (RuntimeException ignored) {
-                // closing a broken connection
-            }
-        }
+        });
     }
 
-    /** A read outside any transaction: one statement, the connection in auto-commit. */
+    /** An entity manager for one call, closed afterwards; outside a transaction each statement commits itself. */
     private <T> T withEntityManager(Function<EntityManager, T> work) {
         EntityManager em;
         try {
