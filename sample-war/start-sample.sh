@@ -6,7 +6,8 @@
 #   tokengate-sample.mv.db             the H2 database with the refresh tokens (keyed hashes only)
 #   keys/tokengate-keys.jwks.json      the generated signing keys (a JWK Set with private keys, owner-only)
 #   keys/tokengate-refresh-secret.txt  the refresh-token hashing secret (owner-only)
-#   payara-post-boot.asadmin           the commands that create the datasource and the loopback listener
+#   payara-pre-boot.asadmin            the command that puts the HTTP listener on loopback before it starts
+#   payara-post-boot.asadmin           the commands that create the datasource
 set -e
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PORT="${PORT:-8080}"
@@ -20,17 +21,18 @@ esac
 mkdir -p "$DATA"
 DATA="$(cd "$DATA" && pwd)"
 
-# What an administrator would do before the application starts: the datasource of the refresh tokens, and the
-# HTTP listener on loopback only (the sample has well-known passwords).
+# What an administrator would do before the application starts: the HTTP listener on loopback only (the sample
+# has well-known passwords), set before the listener starts (set after boot, Payara restarts the listener while
+# the application deploys and can be left without one), and the datasource of the refresh tokens.
+PRE_BOOT="$DATA/payara-pre-boot.asadmin"
+echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" > "$PRE_BOOT"
 COMMANDS="$DATA/payara-post-boot.asadmin"
 LIBS=""
-LISTEN="set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1"
 case "$DB" in
   h2)
     cat > "$COMMANDS" <<ASADMIN
 create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.DataSource --property url=jdbc\\:h2\\:$DATA/tokengate-sample tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
-$LISTEN
 ASADMIN
     ;;
   postgres)
@@ -38,7 +40,6 @@ ASADMIN
     cat > "$COMMANDS" <<ASADMIN
 create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
-$LISTEN
 ASADMIN
     ;;
   *) echo "TOKENGATE_SAMPLE_DB is h2 or postgres, not $DB" >&2; exit 2 ;;
@@ -49,4 +50,4 @@ echo "TokenGate sample: http://localhost:$PORT/  (data in $DATA, refresh tokens 
 exec "$JAVA" -Dtokengate.issuer="http://localhost:$PORT" -Dtokengate.keys.directory="$DATA/keys" \
   -Dtokengate.datasource=jdbc/tokengate -Dhazelcast.phone.home.enabled=false \
   -jar "$HERE/target/payara-micro.jar" --deploy "$HERE/target/tokengate-sample.war" --contextroot / \
-  --port "$PORT" --nocluster --nohazelcast --disablephonehome --postbootcommandfile "$COMMANDS" $LIBS
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$PRE_BOOT" --postbootcommandfile "$COMMANDS" $LIBS

@@ -66,18 +66,21 @@ BEANS
 cp sample-war/target/tokengate-sample.war "$OUT/ROOT.war"
 
 echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
-  > "$OUT/post-boot.asadmin" # listen on loopback only
+  > "$OUT/pre-boot.asadmin" # loopback only, before the listener starts (set after boot, Payara restarts it mid-deployment)
 echo "starting Payara Micro on $BASE"
 java -Xmx1g $SERVER_JAVA_OPTS -Dtokengate.issuer="$BASE" -Dtokengate.keys.directory="$PWD/$OUT/data/keys" -Dhazelcast.phone.home.enabled=false \
   -jar sample-war/target/payara-micro.jar --deploy "$OUT/ROOT.war" --deploy "$OUT/filter.war" --deploy "$OUT/mpjwt.war" \
-  --port "$PORT" --nocluster --nohazelcast --disablephonehome --postbootcommandfile "$OUT/post-boot.asadmin" \
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$OUT/pre-boot.asadmin" \
   --logtofile "$OUT/payara.log" > "$OUT/payara.out" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
+ready=""
 for _ in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/public" 2>/dev/null)" = 200 ] && break
+  [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/public" 2>/dev/null)" = 200 ] && { ready=yes; break; }
+  kill -0 "$SERVER" 2>/dev/null || break
   sleep 1
 done
+[ -n "$ready" ] || { echo "Payara Micro did not start or does not serve $BASE/public; see $OUT/payara.out" >&2; exit 1; }
 
 # the reused token comes from the token endpoint, as a client gets it; it lives 5 minutes, so each round gets its own
 new_token() {

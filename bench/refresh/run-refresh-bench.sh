@@ -33,8 +33,10 @@ SECRET="bench:$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 cat > "$OUT/post-boot.asadmin" <<ASADMIN
 create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused:currentSchema=$SCHEMA tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
-set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
 ASADMIN
+# the listener on loopback before it starts (set after boot, Payara restarts it while the application deploys)
+echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
+  > "$OUT/pre-boot.asadmin"
 
 SERVER=""
 stop_server() {
@@ -51,14 +53,15 @@ start_server() { # name cleanup-interval
     -Dtokengate.refresh-token-secrets="$SECRET" -Dtokengate.schema-generation=none -Dtokengate.cleanup-interval="$2" -Dtokengate.keys.algorithm="$ALGORITHM" \
     -Dhazelcast.phone.home.enabled=false \
     -jar sample-war/target/payara-micro.jar --deploy sample-war/target/tokengate-sample.war --contextroot / \
-    --port "$PORT" --nocluster --nohazelcast --disablephonehome --postbootcommandfile "$OUT/post-boot.asadmin" \
+    --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$OUT/pre-boot.asadmin" --postbootcommandfile "$OUT/post-boot.asadmin" \
     --addlibs sample-war/target/postgresql.jar --logtofile "$OUT/$1-payara.log" > "$OUT/$1-payara.out" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/public" 2>/dev/null)" = 200 ] && return 0
+    [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/public" 2>/dev/null)" = 200 ] && return 0
+    kill -0 "$SERVER" 2>/dev/null || break
     sleep 1
   done
-  echo "Payara Micro did not start; see $OUT/$1-payara.out" >&2
+  echo "Payara Micro did not start or does not serve $BASE/public; see $OUT/$1-payara.out" >&2
   exit 1
 }
 

@@ -1,6 +1,7 @@
 package io.tokengate.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -81,13 +82,14 @@ class StartScriptIT {
     }
 
     @Test
-    void aRestartedSampleKeepsItsKeysAndRefreshTokensInTheDataFolder() throws Exception {
+    void aRestartedSampleListensOnLoopbackOnlyAndKeepsItsKeysAndRefreshTokensInTheDataFolder() throws Exception {
         Path work = Wars.freshWork("start-script");
         Path data = work.resolve("data");
         Files.createDirectories(data);
         int port = PayaraProcess.freePort();
 
         start(data, port);
+        assertListensOnLoopbackOnly(data, port);
         HttpResponse<String> first = token(port, "grant_type=password&username=alice&password=alice-password");
         assertEquals(200, first.statusCode(), first.body());
         Map<String, Object> tokens = JsonUtil.parseJson(first.body());
@@ -108,5 +110,17 @@ class StartScriptIT {
                 "an access token from before the restart is still valid");
         HttpResponse<String> refreshed = token(port, "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token"));
         assertEquals(200, refreshed.statusCode(), "a refresh token from before the restart still works: " + refreshed.body());
+        assertListensOnLoopbackOnly(data, port);
+    }
+
+    /**
+     * The sample has well-known passwords: its listener is bound to 127.0.0.1 when it first starts, never to every
+     * address first and moved afterwards (a listener moved after boot is restarted while the application deploys,
+     * and Payara can be left without one).
+     */
+    private static void assertListensOnLoopbackOnly(Path data, int port) throws Exception {
+        String out = Files.readString(data.resolveSibling("start-sample.out"));
+        assertTrue(out.contains("bound to [/127.0.0.1:" + port + "]"), "the listener is bound to 127.0.0.1:" + port);
+        assertFalse(out.contains("0.0.0.0:" + port), "the listener was never bound to every address");
     }
 }
