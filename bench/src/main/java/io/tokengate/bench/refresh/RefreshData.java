@@ -117,19 +117,17 @@ public final class RefreshData {
         double nextSampled = 0;
         List<String> sampled = new ArrayList<>(sample);
         PGConnection pg = c.unwrap(PGConnection.class);
-        CopyIn families = pg.getCopyAPI().copyIn("COPY tg_family (family_id, subject, client_id, scopes, groups_json, auth_time, created_at,"
-                + " last_used_at, idle_expires_at, absolute_expires_at, state, revoked_at, revoked_reason, user_agent, remote_address)"
-                + " FROM STDIN (FORMAT csv)");
-        StringBuilder rows = new StringBuilder(CHUNK * 160);
         List<String[]> tokens = new ArrayList<>(active + expired);
-        try {
+        try (CsvCopy families = new CsvCopy(pg, "COPY tg_family (family_id, subject, client_id, scopes, groups_json, auth_time, created_at,"
+                + " last_used_at, idle_expires_at, absolute_expires_at, state, revoked_at, revoked_reason, user_agent, remote_address)"
+                + " FROM STDIN (FORMAT csv)")) {
             for (int i = 0; i < active + expired; i++) {
                 boolean live = i < active;
                 String familyId = id(random, 16);
                 long created = live ? now - 3_600_000L : now - 40 * day;
                 long idle = live ? now + 14 * day : now - day;
                 long absolute = live ? now + 30 * day : now - day;
-                rows.append(familyId).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
+                families.row().append(familyId).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
                         .append(created).append(',').append(created).append(',').append(idle).append(',').append(absolute)
                         .append(",ACTIVE,,,bench,127.0.0.1\n");
                 String hash;
@@ -144,41 +142,54 @@ public final class RefreshData {
                     hash = id(random, 32); // never presented: any unique value
                 }
                 tokens.add(new String[] {hash, familyId, Long.toString(created)});
-                if (rows.length() > CHUNK * 150) {
-                    write(families, rows);
-                }
             }
-            write(families, rows);
-            families.endCopy();
-        } finally {
-            if (families.isActive()) {
-                families.cancelCopy();
-            }
+            families.finish();
         }
-        CopyIn records = pg.getCopyAPI().copyIn("COPY tg_refresh_token (token_hash, secret_id, family_id, state, issued_at, rotated_at,"
-                + " successor_hash) FROM STDIN (FORMAT csv)");
-        try {
+        try (CsvCopy records = new CsvCopy(pg, "COPY tg_refresh_token (token_hash, secret_id, family_id, state, issued_at, rotated_at,"
+                + " successor_hash) FROM STDIN (FORMAT csv)")) {
             for (String[] t : tokens) {
-                rows.append(t[0]).append(',').append(hasher.currentSecretId()).append(',').append(t[1]).append(",ACTIVE,").append(t[2])
-                        .append(",,\n");
-                if (rows.length() > CHUNK * 150) {
-                    write(records, rows);
-                }
+                records.row().append(t[0]).append(',').append(hasher.currentSecretId()).append(',').append(t[1]).append(",ACTIVE,")
+                        .append(t[2]).append(",,\n");
             }
-            write(records, rows);
-            records.endCopy();
-        } finally {
-            if (records.isActive()) {
-                records.cancelCopy();
-            }
+            records.finish();
         }
         return sampled;
     }
 
-    private static void write(CopyIn copy, StringBuilder rows) throws SQLException {
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        rows.setLength(0);
+    /** One COPY ... FROM STDIN, its CSV rows sent in chunks; cancelled when closed before it finished. */
+    private static final class CsvCopy implements AutoCloseable {
+        private final CopyIn copy;
+        private final StringBuilder rows = new StringBuilder(CHUNK * 160);
+
+        CsvCopy(PGConnection pg, String sql) throws SQLException {
+            this.copy = pg.getCopyAPI().copyIn(sql);
+        }
+
+        /** Where the next row goes (the rows so far are sent first when a chunk is full). */
+        StringBuilder row() throws SQLException {
+            if (rows.length() > CHUNK * 150) {
+                send();
+            }
+            return rows;
+        }
+
+        void finish() throws SQLException {
+            send();
+            copy.endCopy();
+        }
+
+        private void send() throws SQLException {
+            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            rows.setLength(0);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     private static String id(SecureRandom random, int bytes) {

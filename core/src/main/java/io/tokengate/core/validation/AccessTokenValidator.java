@@ -27,6 +27,7 @@ import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.keys.SigningKey;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.token.AccessTokenIssuer;
+import io.tokengate.core.token.Scopes;
 
 /**
  * Validates RFC 9068 access tokens (with the rules of RFC 8725) and answers with a typed
@@ -50,6 +51,8 @@ public final class AccessTokenValidator {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Default longest accepted lifetime ({@code exp - iat}) of an access token. */
     public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
+    /** Default number of verified tokens remembered (0 turns the cache off). */
+    public static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
     private static final System.Logger LOG = System.getLogger(AccessTokenValidator.class.getName());
 
     /** Header parameters that refuse a token whatever their value: key-carrying or key-locating, {@code crit}, and nesting. */
@@ -69,8 +72,6 @@ public final class AccessTokenValidator {
     private final String groupsClaim;
     private final RevocationRegistry revocation;
     private final Duration maxTokenLifetime;
-    /** Default number of verified tokens remembered (0 turns the cache off). */
-    public static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
     private final KeyRing keyRing;
     private final long skewSeconds;
     private final int cacheSize;
@@ -109,8 +110,8 @@ public final class AccessTokenValidator {
      * The parsed headers of the last few accepted tokens, by their base64url text: every token a key signs has the same
      * header, so it is decoded and parsed once. Its checks (key, algorithm, type) still run for every token.
      */
-    private final AtomicReferenceArray<KnownHeader> knownHeaders = new AtomicReferenceArray<>(KNOWN_HEADERS);
     private static final int KNOWN_HEADERS = 4;
+    private final AtomicReferenceArray<KnownHeader> knownHeaders = new AtomicReferenceArray<>(KNOWN_HEADERS);
     /** The slot the next new header goes to; racy on purpose, any slot will do. */
     private int nextKnownHeader;
 
@@ -332,7 +333,7 @@ public final class AccessTokenValidator {
         byte[] bytes = decoded.array();
         int offset = decoded.arrayOffset() + decoded.position();
         int length = decoded.remaining();
-        String text = null;
+        String text;
         boolean asciiOnly = true;
         for (int i = offset, end = offset + length; i < end; i++) {
             if (bytes[i] < 0) {
@@ -385,30 +386,11 @@ public final class AccessTokenValidator {
         if (seconds + skewSeconds < iat) {
             throw new Refusal(FailureReason.ISSUED_IN_FUTURE);
         }
-        String scope = string(claims, "scope");
-        Set<String> scopes = scopesOf(scope);
+        Set<String> scopes = Scopes.split(string(claims, "scope"));
         Long authTime = claims.get("auth_time") instanceof Number ? numericDate(claims, "auth_time") : null;
         return new AccessTokenPrincipal(subject, clientId, scopes, stringList(claims, groupsClaim), jti,
                 string(claims, AccessTokenIssuer.FAMILY_CLAIM), Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
                 authTime == null ? null : Instant.ofEpochSecond(authTime), claims);
-    }
-
-    /** The space-separated scope tokens of RFC 6749 §3.3 (runs of spaces tolerated), in order. */
-    private static Set<String> scopesOf(String scope) {
-        if (scope == null || scope.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> scopes = new LinkedHashSet<>();
-        int start = 0;
-        for (int i = 0, n = scope.length(); i <= n; i++) {
-            if (i == n || scope.charAt(i) == ' ') {
-                if (i > start) {
-                    scopes.add(scope.substring(start, i));
-                }
-                start = i + 1;
-            }
-        }
-        return scopes;
     }
 
     private boolean audienceAccepted(Object aud) throws Refusal {

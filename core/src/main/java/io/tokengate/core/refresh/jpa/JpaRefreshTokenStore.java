@@ -16,6 +16,7 @@ import jakarta.persistence.EntityTransaction;
 import org.jose4j.json.JsonUtil;
 
 import io.tokengate.core.json.StrictJson;
+import io.tokengate.core.token.Scopes;
 
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
@@ -137,7 +138,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
             RefreshTokenRecord token = new RefreshTokenRecord((String) r[0], (String) r[1], (String) r[2], TokenState.valueOf((String) r[3]),
                     Instant.ofEpochMilli(number(r[4])), instant(r[5]), (String) r[6]);
             RefreshTokenFamily family = r[7] == null ? null : new RefreshTokenFamily((String) r[7], (String) r[8], (String) r[9],
-                    scopes((String) r[10]), groups((String) r[7], (String) r[11]), instant(r[12]), Instant.ofEpochMilli(number(r[13])),
+                    Scopes.split((String) r[10]), groups((String) r[7], (String) r[11]), instant(r[12]), Instant.ofEpochMilli(number(r[13])),
                     Instant.ofEpochMilli(number(r[14])), Instant.ofEpochMilli(number(r[15])), Instant.ofEpochMilli(number(r[16])),
                     FamilyState.valueOf((String) r[17]), instant(r[18]), (String) r[19], (String) r[20], (String) r[21]);
             return Optional.of(new TokenAndFamily(token, family));
@@ -210,7 +211,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
     }
 
     private static Instant instant(Object column) {
-        return column == null ? null : Instant.ofEpochMilli(((Number) column).longValue());
+        return column == null ? null : Instant.ofEpochMilli(number(column));
     }
 
     @Override
@@ -323,20 +324,10 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
     }
 
     static RefreshTokenFamily toFamily(FamilyEntity e) {
-        return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, scopes(e.scopes), groups(e.familyId, e.groups), millis(e.authTime),
+        return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, Scopes.split(e.scopes), groups(e.familyId, e.groups), millis(e.authTime),
                 Instant.ofEpochMilli(e.createdAt), Instant.ofEpochMilli(e.lastUsedAt), Instant.ofEpochMilli(e.idleExpiresAt),
                 Instant.ofEpochMilli(e.absoluteExpiresAt), FamilyState.valueOf(e.state), millis(e.revokedAt), e.revokedReason, e.userAgent,
                 e.remoteAddress);
-    }
-
-    private static Set<String> scopes(String column) {
-        Set<String> scopes = new LinkedHashSet<>();
-        for (String s : column.split(" ")) {
-            if (!s.isEmpty()) {
-                scopes.add(s);
-            }
-        }
-        return scopes;
     }
 
     /** GROUPS_JSON is {@code {"g":[...]}}. */
