@@ -6,8 +6,10 @@
 #   tokengate-sample.mv.db             the H2 database with the refresh tokens (keyed hashes only)
 #   keys/tokengate-keys.jwks.json      the generated signing keys (a JWK Set with private keys, owner-only)
 #   keys/tokengate-refresh-secret.txt  the refresh-token hashing secret (owner-only)
-#   payara-pre-boot.asadmin            the command that puts the HTTP listener on loopback before it starts
+#   payara-pre-boot.asadmin            the commands that put the HTTP listener on loopback, off until the application
+#                                      is deployed, and bound the wait for a request body (read timeout)
 #   payara-post-boot.asadmin           the commands that create the datasource
+#   payara-post-deploy.asadmin         the command that turns the HTTP listener on
 set -e
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PORT="${PORT:-8080}"
@@ -21,11 +23,23 @@ esac
 mkdir -p "$DATA"
 DATA="$(cd "$DATA" && pwd)"
 
-# What an administrator would do before the application starts: the HTTP listener on loopback only (the sample
-# has well-known passwords), set before the listener starts (set after boot, Payara restarts the listener while
-# the application deploys and can be left without one), and the datasource of the refresh tokens.
+# What an administrator would do before the application starts:
+# - the HTTP listener on loopback only (the sample has well-known passwords), set before the listener starts (set
+#   after boot, Payara restarts the listener while the application deploys and can be left without one);
+# - the listener off until the application is deployed: while it deploys, Payara answers every path with its own
+#   HTML 404, 503 and empty 500 pages; a client that cannot connect yet knows to wait;
+# - a worker thread waits at most 10 s for a request body (Payara's default is 30 s): a client that sends less
+#   than its Content-Length, or a chunked body without its last chunk, gets TokenGate's 400 invalid_request then;
+# - the datasource of the refresh tokens.
+LISTENER=configs.config.server-config.network-config.network-listeners.network-listener.http-listener
 PRE_BOOT="$DATA/payara-pre-boot.asadmin"
-echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" > "$PRE_BOOT"
+cat > "$PRE_BOOT" <<ASADMIN
+set $LISTENER.address=127.0.0.1
+set $LISTENER.enabled=false
+set configs.config.server-config.network-config.transports.transport.tcp.read-timeout-millis=10000
+ASADMIN
+POST_DEPLOY="$DATA/payara-post-deploy.asadmin"
+echo "set $LISTENER.enabled=true" > "$POST_DEPLOY"
 COMMANDS="$DATA/payara-post-boot.asadmin"
 LIBS=""
 case "$DB" in
@@ -50,4 +64,4 @@ echo "TokenGate sample: http://localhost:$PORT/  (data in $DATA, refresh tokens 
 exec "$JAVA" -Dtokengate.issuer="http://localhost:$PORT" -Dtokengate.keys.directory="$DATA/keys" \
   -Dtokengate.datasource=jdbc/tokengate -Dhazelcast.phone.home.enabled=false \
   -jar "$HERE/target/payara-micro.jar" --deploy "$HERE/target/tokengate-sample.war" --contextroot / \
-  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$PRE_BOOT" --postbootcommandfile "$COMMANDS" $LIBS
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$PRE_BOOT" --postbootcommandfile "$COMMANDS" --postdeploycommandfile "$POST_DEPLOY" $LIBS

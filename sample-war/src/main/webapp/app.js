@@ -1,7 +1,7 @@
 // TokenGate sample page: plain JavaScript, no build step.
 // The access token lives in this variable only (never in storage); the refresh token is an httpOnly cookie that
-// the browser sends to /oauth/* by itself. A cookie-authenticated refresh must carry X-TokenGate-Refresh: 1
-// (a cross-site form cannot), and the server checks the Origin.
+// the browser sends to /oauth/* by itself. Every request of this cookie-mode client to the token and revocation
+// endpoints must carry X-TokenGate-Refresh: 1 (a cross-site form cannot), and the server checks the Origin.
 "use strict";
 
 const CLIENT_ID = "demo-spa";
@@ -54,7 +54,8 @@ async function signIn(event) {
   event.preventDefault();
   const body = new URLSearchParams({ grant_type: "password", client_id: CLIENT_ID,
     username: $("username").value, password: $("password").value });
-  const r = await fetch("/oauth/token", { method: "POST", headers: FORM, body: body });
+  // every request of a cookie-mode client carries the CSRF header: its answers set the refresh cookie
+  const r = await fetch("/oauth/token", { method: "POST", headers: { ...FORM, "X-TokenGate-Refresh": "1" }, body: body });
   const json = await r.json();
   if (r.ok) {
     accept(json);

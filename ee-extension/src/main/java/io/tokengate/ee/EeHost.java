@@ -172,7 +172,8 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
 
     @Override
     public void started(TokenGate tokenGate, ServletContext context) {
-        context.setAttribute(AUTHENTICATOR_ATTRIBUTE, BearerAuthenticator.create(tokenGate.settings(), tokenGate.validator()));
+        context.setAttribute(AUTHENTICATOR_ATTRIBUTE, BearerAuthenticator.create(tokenGate.settings(), tokenGate.validator(),
+                TokenGateInitializer.oauthEndpoints(context)));
         Cleanup task = Cleanup.read(tokenGate.settings()).forTokenGate(tokenGate);
         if (task.interval().isZero()) {
             LOG.log(Level.INFO, "TG-0404 scheduled cleanup of {0} is off (tokengate.cleanup-interval=PT0S)", app(context));

@@ -17,7 +17,8 @@ import io.tokengate.servlet.JsonResponses;
  * in for the request (principal: the token's {@code AccessTokenPrincipal}, groups: its groups claim plus
  * {@code tokengate.scope-roles}); a refused one is answered at once with RFC 6750's 400/401/403 and a JSON body;
  * no token on a protected resource (a container constraint, or a {@code tokengate.required-scopes} rule) is a 401
- * challenge, on an unprotected one the request goes on anonymously.
+ * challenge, on an unprotected one the request goes on anonymously. TokenGate's OAuth endpoints are left to
+ * themselves: the token, revocation and introspection endpoints authenticate clients, not bearer tokens.
  * Stateless: nothing is kept in a session. Added as a bean by {@link TokenGateExtension} only when activated.
  */
 public class TokenGateMechanism implements HttpAuthenticationMechanism {
@@ -30,6 +31,9 @@ public class TokenGateMechanism implements HttpAuthenticationMechanism {
                 // TokenGate did not start (the deployment failed): refuse rather than let anyone through
                 JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
                 return AuthenticationStatus.SEND_FAILURE;
+            }
+            if (authenticator.isOAuthEndpoint(request)) {
+                return context.doNothing(); // the endpoint authenticates its client itself (RFC 6749 §2.3)
             }
             BearerAuthenticator.Outcome outcome = authenticator.authenticate(request);
             if (outcome instanceof BearerAuthenticator.Accepted accepted) {

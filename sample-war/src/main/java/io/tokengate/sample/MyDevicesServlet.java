@@ -20,6 +20,7 @@ import io.tokengate.core.TokenGate;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 import io.tokengate.servlet.BearerTokenFilter;
+import io.tokengate.servlet.JsonResponses;
 import io.tokengate.servlet.TokenGateListener;
 
 /**
@@ -37,7 +38,8 @@ public class MyDevicesServlet extends HttpServlet {
         TokenGate tokenGate = TokenGateListener.of(request.getServletContext());
         AccessTokenPrincipal token = (AccessTokenPrincipal) request.getAttribute(BearerTokenFilter.TOKEN_ATTRIBUTE);
         String action = request.getMethod() + " " + request.getPathInfo();
-        response.setContentType("application/json");
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store"); // addresses and user agents of the user's devices
         if (action.equals("GET /devices")) {
             List<Object> devices = new ArrayList<>();
             for (RefreshTokenFamily f : tokenGate.refreshTokens().families(token.subject())) {
@@ -57,8 +59,7 @@ public class MyDevicesServlet extends HttpServlet {
             int families = tokenGate.refreshTokens().revokeSubject(token.subject(), token.subject()).size();
             response.getWriter().write(JsonUtil.toJson(Map.of("signed_out_devices", families)));
         } else {
-            response.setStatus(404);
-            response.getWriter().write("{\"error\":\"not_found\"}");
+            JsonResponses.error(response, 404, "not_found", "No such resource");
         }
     }
 }

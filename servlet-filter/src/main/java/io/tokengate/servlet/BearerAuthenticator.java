@@ -35,6 +35,8 @@ public final class BearerAuthenticator {
 
     private final AccessTokenValidator validator;
     private final Config config;
+    /** Names of the servlets of TokenGate's OAuth endpoints in this application. */
+    private final Set<String> oauthEndpoints;
 
     /** What the request's credential amounts to. */
     public sealed interface Outcome permits NoCredential, Refused, Accepted {
@@ -74,16 +76,30 @@ public final class BearerAuthenticator {
         }
     }
 
-    private BearerAuthenticator(AccessTokenValidator validator, Config config) {
+    private BearerAuthenticator(AccessTokenValidator validator, Config config, Set<String> oauthEndpoints) {
         this.validator = validator;
         this.config = config;
+        this.oauthEndpoints = Set.copyOf(oauthEndpoints);
     }
 
     /**
+     * @param oauthEndpoints the servlet names of the application's OAuth endpoints
+     *                       ({@link TokenGateInitializer#oauthEndpoints}), which the check leaves alone
      * @throws ConfigurationException naming the setting at fault
      */
-    public static BearerAuthenticator create(Settings settings, AccessTokenValidator validator) {
-        return new BearerAuthenticator(validator, Config.read(settings));
+    public static BearerAuthenticator create(Settings settings, AccessTokenValidator validator, Set<String> oauthEndpoints) {
+        return new BearerAuthenticator(validator, Config.read(settings), oauthEndpoints);
+    }
+
+    /**
+     * Whether the request goes to one of TokenGate's OAuth endpoints. The token, revocation and introspection
+     * endpoints authenticate their clients themselves (RFC 6749 §2.3, with §5.2's {@code invalid_client} and its
+     * challenge) — an {@code Authorization} header there carries client credentials, not a bearer token — and the
+     * JWKS and the metadata are public; so the filter and the mechanism let such a request through untouched.
+     */
+    public boolean isOAuthEndpoint(HttpServletRequest request) {
+        jakarta.servlet.http.HttpServletMapping mapping = request.getHttpServletMapping();
+        return mapping != null && oauthEndpoints.contains(mapping.getServletName());
     }
 
     /** Checks the bearer settings at start-up without building anything. */
@@ -100,7 +116,7 @@ public final class BearerAuthenticator {
         return config.realm();
     }
 
-    /** Checks the request; never throws for anything the client sent. Allocates nothing but the token's own string. */
+    /** Checks the request; never throws for anything the client sent. No database or network call. */
     public Outcome authenticate(HttpServletRequest request) {
         String credential = null; // the one credential, when there is exactly one
         int credentials = 0;

@@ -44,7 +44,8 @@ public final class BearerTokenFilter implements Filter {
         try {
             TokenGate tokenGate = TokenGateListener.of(filterConfig.getServletContext());
             SettingsSource own = filterConfig::getInitParameter;
-            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(tokenGate.settings().source())), tokenGate.validator());
+            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(tokenGate.settings().source())), tokenGate.validator(),
+                    TokenGateInitializer.oauthEndpoints(filterConfig.getServletContext()));
         } catch (ConfigurationException | ServletException e) {
             // never throw: a container may then run the application without its filter, i.e. unprotected
             failure = e.getMessage();
@@ -58,6 +59,10 @@ public final class BearerTokenFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         if (failure != null) {
             JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
+            return;
+        }
+        if (authenticator.isOAuthEndpoint(request)) {
+            chain.doFilter(request, response); // the endpoint authenticates its client itself
             return;
         }
         BearerAuthenticator.Outcome outcome = authenticator.authenticate(request);

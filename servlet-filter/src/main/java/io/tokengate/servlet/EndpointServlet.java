@@ -27,9 +27,9 @@ import io.tokengate.core.endpoint.EndpointResponse;
 /**
  * The token, revocation and introspection endpoints over HTTP: reads the form body itself (every occurrence of a
  * parameter kept, size-limited), hands it to {@code io.tokengate.core.endpoint.TokenEndpoint}, writes the answer.
- * For clients in cookie mode it sets the refresh token as an httpOnly cookie scoped to the token endpoint, and
- * accepts it back only with the CSRF defence: an allowed {@code Origin} and the header
- * {@value #CSRF_HEADER}{@code : 1}.
+ * It tells the endpoint whether the request passed the CSRF defence (an allowed {@code Origin} and the header
+ * {@value #CSRF_HEADER}{@code : 1}), which every request of a cookie-mode client needs, and hands it the refresh
+ * cookie; it sets (or clears) the cookie the endpoint's answer carries, httpOnly and scoped to the endpoints' folder.
  */
 public final class EndpointServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -105,6 +105,11 @@ public final class EndpointServlet extends HttpServlet {
             } catch (IllegalArgumentException e) {
                 JsonResponses.error(response, 400, "invalid_request", "The request body is not valid form encoding");
                 return;
+            } catch (IOException e) {
+                // a body shorter than its Content-Length, a chunked body without its last chunk, or one that stalled past
+                // the container's read timeout: the client gets an answer, if it still listens
+                JsonResponses.error(response, 400, "invalid_request", "The request body ended early or arrived too slowly");
+                return;
             }
             form.forEach((k, values) -> values.forEach(v -> b.param(k, v)));
             List<String> cookies = refreshCookies(request);
@@ -112,37 +117,15 @@ public final class EndpointServlet extends HttpServlet {
                 JsonResponses.error(response, 400, "invalid_request", "The request carries more than one refresh-token cookie");
                 return;
             }
-            String cookie = cookies.isEmpty() ? null : cookies.get(0);
-            boolean usesCookie = kind == Kind.TOKEN ? List.of("refresh_token").equals(form.get("grant_type")) && !form.containsKey("refresh_token")
-                    : kind == Kind.REVOCATION && !form.containsKey("token");
-            if (cookie != null && usesCookie) {
-                if (!csrfSafe(request, http)) {
-                    JsonResponses.error(response, 400, "invalid_request",
-                            "A cookie-authenticated request needs an allowed Origin and the " + CSRF_HEADER + " header");
-                    return;
-                }
-                if (kind == Kind.TOKEN) {
-                    b.refreshTokenCookie(cookie);
-                } else {
-                    b.param("token", cookie);
-                }
-            }
+            // the endpoint decides: a cookie-mode client's requests must all pass the defence, and only they use the cookie
+            b.refreshTokenCookie(cookies.isEmpty() ? null : cookies.get(0)).csrfDefencePassed(csrfSafe(request, http));
         }
         EndpointRequest endpointRequest = b.build();
-        EndpointResponse r;
-        switch (kind) {
-            case TOKEN:
-                r = tokenGate.endpoint().token(endpointRequest);
-                break;
-            case REVOCATION:
-                r = tokenGate.endpoint().revoke(endpointRequest);
-                if (r.status() == 200 && !refreshCookies(request).isEmpty()) {
-                    response.addHeader("Set-Cookie", cookieHeader(http, "", 0)); // signed out: the cookie goes too
-                }
-                break;
-            default:
-                r = tokenGate.endpoint().introspect(endpointRequest);
-        }
+        EndpointResponse r = switch (kind) {
+            case TOKEN -> tokenGate.endpoint().token(endpointRequest);
+            case REVOCATION -> tokenGate.endpoint().revoke(endpointRequest);
+            case INTROSPECTION -> tokenGate.endpoint().introspect(endpointRequest);
+        };
         write(response, r, http);
     }
 

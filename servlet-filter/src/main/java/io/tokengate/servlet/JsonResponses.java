@@ -33,6 +33,7 @@ public final class JsonResponses {
     public static void write(HttpServletResponse response, int status, String json) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
         response.setContentType("application/json;charset=UTF-8");
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);

@@ -20,6 +20,8 @@ import io.tokengate.core.config.SettingsSource;
  */
 public final class TokenGateInitializer implements ServletContainerInitializer {
     private static final System.Logger LOG = System.getLogger(TokenGateInitializer.class.getName());
+    /** Context attribute: the names of the servlets serving TokenGate's OAuth endpoints (token, revocation, introspection, JWKS, metadata). */
+    private static final String OAUTH_ENDPOINTS_ATTRIBUTE = "io.tokengate.OAuthEndpointServlets";
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws jakarta.servlet.ServletException {
@@ -61,6 +63,7 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
                 register(context, "tokengate-metadata", new MetadataServlet(), MetadataServlet.PATH);
             }
             host.onStartup(context, settings);
+            context.setAttribute(OAUTH_ENDPOINTS_ATTRIBUTE, endpointServletNames(context));
         } catch (ConfigurationException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             throw new jakarta.servlet.ServletException(e.getMessage(), e); // fails the deployment, once
@@ -92,6 +95,30 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
             LOG.log(System.Logger.Level.WARNING, "TG-0303 the issuer {0} does not end in the application path {1}: the metadata advertises"
                     + " endpoint URLs under the issuer", settings.get(Setting.ISSUER), context.getContextPath());
         }
+    }
+
+    /** The servlets of TokenGate's OAuth endpoints, registered here or declared in web.xml. */
+    private static java.util.Set<String> endpointServletNames(ServletContext context) {
+        java.util.Set<String> classes = java.util.Set.of(EndpointServlet.class.getName(), JwksServlet.class.getName(),
+                MetadataServlet.class.getName());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ServletRegistration r : context.getServletRegistrations().values()) {
+            if (classes.contains(r.getClassName())) {
+                names.add(r.getName());
+            }
+        }
+        return java.util.Set.copyOf(names);
+    }
+
+    /**
+     * The servlet names of the application's OAuth endpoints — token, revocation, introspection, JWKS, metadata —
+     * which the bearer check leaves alone (empty before start-up).
+     */
+    public static java.util.Set<String> oauthEndpoints(ServletContext context) {
+        Object names = context.getAttribute(OAUTH_ENDPOINTS_ATTRIBUTE);
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> set = names instanceof java.util.Set ? (java.util.Set<String>) names : java.util.Set.of();
+        return set;
     }
 
     private static EndpointServlet endpoint(EndpointServlet.Kind kind) {

@@ -43,7 +43,7 @@ class BearerAuthenticatorTest {
     private static BearerAuthenticator authenticator(Map<String, String> settings) {
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.put("tokengate.issuer", ISSUER);
-        return BearerAuthenticator.create(new Settings(SettingsSource.of(all)), VALIDATOR);
+        return BearerAuthenticator.create(new Settings(SettingsSource.of(all)), VALIDATOR, Set.of("tokengate-token"));
     }
 
     /** A GET of /api with these Authorization headers, query string and cookies. */
@@ -113,6 +113,23 @@ class BearerAuthenticatorTest {
         }
         BearerAuthenticator.Refused bad = refused(authenticator(Map.of()).authenticate(request(List.of("Bearer " + TOKEN + "x"), null)));
         assertEquals(BearerErrorCode.INVALID_TOKEN, bad.code());
+    }
+
+    /** RFC 6749 §2.3: the token endpoint's Authorization header carries client credentials; the bearer check stays out. */
+    @Test
+    void theOAuthEndpointsAreLeftToThemselvesWhateverTheirPath() {
+        BearerAuthenticator a = authenticator(Map.of());
+        assertTrue(a.isOAuthEndpoint(mappedTo("tokengate-token")));
+        assertFalse(a.isOAuthEndpoint(mappedTo("whoami")));
+        assertFalse(a.isOAuthEndpoint(mappedTo(null)));
+    }
+
+    private static HttpServletRequest mappedTo(String servletName) {
+        jakarta.servlet.http.HttpServletMapping mapping = servletName == null ? null : (jakarta.servlet.http.HttpServletMapping) Proxy.newProxyInstance(
+                BearerAuthenticatorTest.class.getClassLoader(), new Class<?>[] {jakarta.servlet.http.HttpServletMapping.class},
+                (proxy, method, args) -> "getServletName".equals(method.getName()) ? servletName : null);
+        return (HttpServletRequest) Proxy.newProxyInstance(BearerAuthenticatorTest.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> "getHttpServletMapping".equals(method.getName()) ? mapping : null);
     }
 
     @Test

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 /**
  * A request to an OAuth endpoint as the HTTP layer received it: method, headers (names case-insensitive),
  * the form parameters of the body with every occurrence kept (so a repeated parameter is visible), the client's
- * address, and the refresh token of the cookie, for clients in cookie mode. Immutable; build with
- * {@link #builder(String)}.
+ * address, the refresh token of the cookie (used for clients in cookie mode), and whether the request passed the
+ * CSRF defence of browser clients (an allowed {@code Origin} and the header {@code X-TokenGate-Refresh: 1}, checked
+ * by the HTTP layer). Immutable; build with {@link #builder(String)}.
  */
 public final class EndpointRequest {
     private final String method;
@@ -20,6 +21,7 @@ public final class EndpointRequest {
     private final Map<String, List<String>> form;
     private final String remoteAddress;
     private final String refreshTokenCookie;
+    private final boolean csrfDefencePassed;
 
     private EndpointRequest(Builder b) {
         this.method = Objects.requireNonNull(b.method, "method");
@@ -31,6 +33,7 @@ public final class EndpointRequest {
         this.form = Collections.unmodifiableMap(f);
         this.remoteAddress = b.remoteAddress;
         this.refreshTokenCookie = b.refreshTokenCookie;
+        this.csrfDefencePassed = b.csrfDefencePassed;
     }
 
     public static Builder builder(String method) {
@@ -64,12 +67,21 @@ public final class EndpointRequest {
         return refreshTokenCookie;
     }
 
+    /**
+     * Whether the request came from an allowed origin with the CSRF header, so a cross-site form cannot have sent
+     * it. Every request of a cookie-mode client must have passed it: its answers set or clear the refresh cookie.
+     */
+    public boolean csrfDefencePassed() {
+        return csrfDefencePassed;
+    }
+
     public static final class Builder {
         private final String method;
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final Map<String, List<String>> form = new LinkedHashMap<>();
         private String remoteAddress;
         private String refreshTokenCookie;
+        private boolean csrfDefencePassed;
 
         private Builder(String method) {
             this.method = method;
@@ -103,6 +115,12 @@ public final class EndpointRequest {
 
         public Builder refreshTokenCookie(String value) {
             this.refreshTokenCookie = value;
+            return this;
+        }
+
+        /** Set by the HTTP layer when the request has an allowed {@code Origin} and {@code X-TokenGate-Refresh: 1}. */
+        public Builder csrfDefencePassed(boolean value) {
+            this.csrfDefencePassed = value;
             return this;
         }
 

@@ -79,6 +79,7 @@ public final class TokenEndpoint {
                 throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "The grant type is not supported");
             }
             ClientRegistration client = authenticate(request, p, true);
+            requireCsrfDefence(client, request);
             checkLifetime(client);
             if (!client.allows(grant.get())) {
                 throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
@@ -162,6 +163,19 @@ public final class TokenEndpoint {
         });
     }
 
+    /**
+     * Every answer to a cookie-mode client sets or clears its refresh cookie, so every request of such a client must
+     * have passed the CSRF defence — whatever the grant, and before anything is issued or consumed: otherwise a
+     * cross-site form could plant an attacker's session in the victim's browser (login CSRF).
+     */
+    private static void requireCsrfDefence(ClientRegistration client, EndpointRequest request) {
+        if (client.cookieMode() && !request.csrfDefencePassed()) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, COOKIE_MODE_NEEDS_CSRF_DEFENCE);
+        }
+    }
+
+    static final String COOKIE_MODE_NEEDS_CSRF_DEFENCE = "A browser client's request needs an allowed Origin and the X-TokenGate-Refresh: 1 header";
+
     /** A client whose tokens the validator would refuse is a configuration error, reported rather than served. */
     private void checkLifetime(ClientRegistration client) {
         if (client.accessTokenLifetime().map(l -> l.compareTo(validator.maxTokenLifetime()) > 0).orElse(false)) {
@@ -196,46 +210,67 @@ public final class TokenEndpoint {
 
     // ------------------------------------------------------------------ revocation and introspection
 
-    /** {@code POST /revoke} (RFC 7009): 200 for unknown tokens; a client may revoke only its own tokens. */
+    /**
+     * {@code POST /revoke} (RFC 7009): 200 for unknown tokens. A client may revoke only its own tokens; another
+     * client's token is answered like an unknown one (RFC 7009 §2.2: an invalid token causes no error) and left
+     * alone, so the answer never tells a caller that a string is a live token of someone else. A cookie-mode
+     * client that sends no {@code token} revokes the refresh token of its cookie (sign-out): only after the CSRF
+     * defence, and the answer then clears the cookie, its family revoked.
+     */
     public EndpointResponse revoke(EndpointRequest request) {
         return handle(request, true, () -> {
             Map<String, String> p = params(request);
             ClientRegistration client = authenticate(request, p, true);
-            String token = p.get("token");
+            boolean byCookie = p.get("token") == null && client.cookieMode() && request.refreshTokenCookie() != null;
+            if (byCookie) {
+                requireCsrfDefence(client, request);
+            }
+            String token = byCookie ? request.refreshTokenCookie() : p.get("token");
             if (token == null) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "token is required");
             }
             boolean accessFirst = "access_token".equals(p.get("token_type_hint"));
-            boolean done = accessFirst ? revokeAccess(client, token) || revokeRefresh(client, token)
-                    : revokeRefresh(client, token) || revokeAccess(client, token);
-            LOG.log(Level.DEBUG, "revocation by {0}: {1}", client.clientId(), done ? "revoked" : "unknown token");
-            return new EndpointResponse(200, Map.of("Cache-Control", "no-store", "Pragma", "no-cache"), "", null, null);
+            Revoked done = accessFirst ? revokeAccess(client, token).or(() -> revokeRefresh(client, token))
+                    : revokeRefresh(client, token).or(() -> revokeAccess(client, token));
+            LOG.log(Level.DEBUG, "revocation by {0}: {1}", client.clientId(), done);
+            boolean clearCookie = byCookie && done != Revoked.OTHER_CLIENT; // the cookie's family is revoked (or was never live)
+            return new EndpointResponse(200, Map.of("Cache-Control", "no-store", "Pragma", "no-cache"), "",
+                    clearCookie ? "" : null, clearCookie ? Duration.ZERO : null);
         });
     }
 
-    private boolean revokeRefresh(ClientRegistration client, String token) {
-        Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
-        if (family.isEmpty()) {
-            return false;
+    /** What a revocation found. */
+    private enum Revoked {
+        REVOKED, UNKNOWN, OTHER_CLIENT;
+
+        Revoked or(java.util.function.Supplier<Revoked> next) {
+            return this == UNKNOWN ? next.get() : this;
         }
-        if (!family.get().clientId().equals(client.clientId())) {
-            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The token was issued to another client");
-        }
-        refreshTokens.revokeFamily(family.get().familyId(), client.clientId());
-        return true;
     }
 
-    private boolean revokeAccess(ClientRegistration client, String token) {
+    private Revoked revokeRefresh(ClientRegistration client, String token) {
+        Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+        if (family.isEmpty()) {
+            return Revoked.UNKNOWN;
+        }
+        if (!family.get().clientId().equals(client.clientId())) {
+            return Revoked.OTHER_CLIENT;
+        }
+        refreshTokens.revokeFamily(family.get().familyId(), client.clientId());
+        return Revoked.REVOKED;
+    }
+
+    private Revoked revokeAccess(ClientRegistration client, String token) {
         ValidationResult result = validator.validate(token);
         if (!(result instanceof ValidationResult.Valid valid)) {
-            return false;
+            return Revoked.UNKNOWN;
         }
         AccessTokenPrincipal at = valid.token();
         if (!at.clientId().equals(client.clientId())) {
-            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The token was issued to another client");
+            return Revoked.OTHER_CLIENT;
         }
         refreshTokens.revokeAccessToken(at.jti(), at.expiresAt(), client.clientId());
-        return true;
+        return Revoked.REVOKED;
     }
 
     /** {@code POST /introspect} (RFC 7662): confidential clients only; a client sees only its own tokens. */
@@ -268,8 +303,7 @@ public final class TokenEndpoint {
             return body;
         }
         RefreshTokenFamily f = family.get();
-        body.put("active", true);
-        body.put("token_type", "refresh_token");
+        body.put("active", true); // no token_type: RFC 7662 §2.2 means the access token types of RFC 6749 §7.1
         body.put("client_id", f.clientId());
         body.put("sub", f.subject());
         if (!f.scopes().isEmpty()) {

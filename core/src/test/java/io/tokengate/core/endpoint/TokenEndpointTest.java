@@ -316,13 +316,60 @@ class TokenEndpointTest {
         void refreshReadsTheTokenFromTheCookieAndRotatesIt() {
             String cookie = f.endpoint.issueForAuthenticatedUser("demo-spa", "alice", Set.of("user"), null, null, null, null)
                     .refreshTokenCookie();
-            EndpointRequest r = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
-                    .param("client_id", "demo-spa").param("grant_type", "refresh_token").refreshTokenCookie(cookie).build();
-            EndpointResponse refreshed = f.endpoint.token(r);
+            EndpointResponse refreshed = f.endpoint.token(EndpointFixture.browserPost(cookie, "grant_type", "refresh_token"));
             assertEquals(200, refreshed.status(), refreshed.body());
             assertNotNull(refreshed.refreshTokenCookie());
             assertFalse(cookie.equals(refreshed.refreshTokenCookie()), "rotated");
             assertFalse(json(refreshed).containsKey("refresh_token"));
+        }
+
+        /** Login CSRF: a cross-site form must not plant an attacker's session in the victim's browser. */
+        @Test
+        void everyGrantOfACookieModeClientNeedsTheCsrfDefenceBeforeAnythingIsIssued() {
+            EndpointResponse planted = f.endpoint.token(post("demo-spa", null, "grant_type", "password", "username", "alice",
+                    "password", "alice-password"));
+            assertError(planted, 400, "invalid_request");
+            assertNull(planted.refreshTokenCookie(), "no cookie is set");
+            assertTrue(f.events(TokenEvent.Issued.class).isEmpty(), "no family was created");
+            assertTrue(f.store.familiesOfSubject("alice").isEmpty());
+
+            EndpointResponse signedIn = f.endpoint.token(EndpointFixture.browserPost(null, "grant_type", "password", "username", "alice",
+                    "password", "alice-password"));
+            assertEquals(200, signedIn.status(), signedIn.body());
+            String cookie = signedIn.refreshTokenCookie();
+            assertNotNull(cookie);
+
+            EndpointResponse bodyToken = f.endpoint.token(post("demo-spa", null, "grant_type", "refresh_token", "refresh_token", cookie));
+            assertError(bodyToken, 400, "invalid_request");
+            assertNull(bodyToken.refreshTokenCookie());
+            EndpointRequest cookieWithoutDefence = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
+                    .param("client_id", "demo-spa").param("grant_type", "refresh_token").refreshTokenCookie(cookie).build();
+            assertError(f.endpoint.token(cookieWithoutDefence), 400, "invalid_request");
+            assertEquals(200, f.endpoint.token(EndpointFixture.browserPost(cookie, "grant_type", "refresh_token")).status(),
+                    "the refused requests consumed nothing: the token rotates once, without reuse");
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+        }
+
+        /** Logout CSRF: a cross-site form must not clear the cookie, and a cleared cookie always means a revoked family. */
+        @Test
+        void signOutByCookieNeedsTheDefenceRevokesTheCookiesFamilyAndClearsIt() {
+            String cookie = f.endpoint.token(EndpointFixture.browserPost(null, "grant_type", "password", "username", "alice",
+                    "password", "alice-password")).refreshTokenCookie();
+            EndpointRequest crossSite = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
+                    .param("client_id", "demo-spa").refreshTokenCookie(cookie).build();
+            EndpointResponse refused = f.endpoint.revoke(crossSite);
+            assertError(refused, 400, "invalid_request");
+            assertFalse(refused.clearsRefreshTokenCookie());
+            EndpointResponse otherToken = f.endpoint.revoke(EndpointFixture.browserPost(cookie, "token", "x"));
+            assertEquals(200, otherToken.status());
+            assertFalse(otherToken.clearsRefreshTokenCookie(), "revoking another token leaves the cookie and its family alone");
+            assertEquals(io.tokengate.core.refresh.FamilyState.ACTIVE, f.service.familyOf(cookie).orElseThrow().state());
+
+            EndpointResponse out = f.endpoint.revoke(EndpointFixture.browserPost(cookie));
+            assertEquals(200, out.status());
+            assertTrue(out.clearsRefreshTokenCookie());
+            assertEquals(Duration.ZERO, out.refreshTokenCookieMaxAge());
+            assertEquals(io.tokengate.core.refresh.FamilyState.REVOKED, f.service.familyOf(cookie).orElseThrow().state());
         }
 
         @Test
@@ -397,12 +444,20 @@ class TokenEndpointTest {
             assertEquals(TokenEvent.Target.ACCESS_TOKEN, f.events(TokenEvent.Revoked.class).get(0).target());
         }
 
+        /** RFC 7009 §2.2: for this client another client's token is an invalid one: 200, nothing revoked, nothing revealed. */
         @Test
-        void aClientCannotRevokeAnotherClientsTokens() {
+        void anotherClientsTokenIsAnsweredLikeAnUnknownOneAndLeftAlone() {
             Map<String, Object> login = f.login();
-            assertError(revoke("other-client", "other-secret", (String) login.get("refresh_token")), 400, "unauthorized_client");
-            assertError(revoke("other-client", "other-secret", (String) login.get("access_token")), 400, "unauthorized_client");
-            assertEquals(200, f.refresh((String) login.get("refresh_token")).status());
+            EndpointResponse unknown = revoke("other-client", "other-secret", "not-a-token");
+            for (String token : List.of((String) login.get("refresh_token"), (String) login.get("access_token"))) {
+                EndpointResponse r = revoke("other-client", "other-secret", token);
+                assertEquals(unknown.status(), r.status());
+                assertEquals(unknown.body(), r.body());
+                assertEquals(unknown.headers(), r.headers());
+            }
+            assertTrue(f.events(TokenEvent.Revoked.class).isEmpty());
+            assertTrue(f.validator.validate((String) login.get("access_token")).principal().isPresent(), "the access token lives");
+            assertEquals(200, f.refresh((String) login.get("refresh_token")).status(), "the family lives");
         }
 
         @Test
@@ -444,7 +499,7 @@ class TokenEndpointTest {
             Map<String, Object> login = f.login();
             Map<String, Object> r = introspect("demo-client", "demo-secret", (String) login.get("refresh_token"));
             assertEquals(true, r.get("active"));
-            assertEquals("refresh_token", r.get("token_type"));
+            assertFalse(r.containsKey("token_type"), "RFC 7662 §2.2 token types are access token types: a refresh token has none");
             assertEquals(f.clock.instant().plus(Duration.ofDays(14)).getEpochSecond(), ((Number) r.get("exp")).longValue());
         }
 

@@ -37,7 +37,7 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * <ul>
  * <li>{@code demo-client} / {@code demo-secret}: confidential, password + refresh_token, scopes read write</li>
  * <li>{@code other-client} / {@code other-secret}: confidential, password + refresh_token, scopes read write</li>
- * <li>{@code demo-spa}: public, cookie mode, refresh_token, scopes read</li>
+ * <li>{@code demo-spa}: public, cookie mode, password + refresh_token, scopes read</li>
  * <li>{@code no-retry}: confidential (secret {@code no-retry-secret}), password + refresh_token, retry window 0</li>
  * <li>{@code service}: confidential (secret {@code service-secret}), client_credentials only, scopes reports</li>
  * <li>{@code short}: confidential (secret {@code short-secret}), idle 1 h, absolute 3 h, access 1 min</li>
@@ -62,7 +62,7 @@ public final class EndpointFixture {
                     .scopes(Set.of("read", "write")).build(),
             ClientRegistration.builder("other-client").secret("other-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read", "write")).build(),
-            ClientRegistration.builder("demo-spa").type(ClientType.PUBLIC).grants(GrantType.REFRESH_TOKEN)
+            ClientRegistration.builder("demo-spa").type(ClientType.PUBLIC).grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).cookieMode(true).build(),
             ClientRegistration.builder("no-retry").secret("no-retry-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).retryWindow(Duration.ZERO).build(),
@@ -106,6 +106,16 @@ public final class EndpointFixture {
         } else if (clientId != null) {
             b.param("client_id", clientId);
         }
+        for (int i = 0; i < params.length; i += 2) {
+            b.param(params[i], params[i + 1]);
+        }
+        return b.build();
+    }
+
+    /** A request of the browser client demo-spa that passed the CSRF defence, carrying {@code cookie} (may be null). */
+    public static EndpointRequest browserPost(String cookie, String... params) {
+        EndpointRequest.Builder b = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
+                .remoteAddress("127.0.0.1").param("client_id", "demo-spa").csrfDefencePassed(true).refreshTokenCookie(cookie);
         for (int i = 0; i < params.length; i += 2) {
             b.param(params[i], params[i + 1]);
         }

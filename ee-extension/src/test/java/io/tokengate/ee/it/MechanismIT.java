@@ -170,6 +170,21 @@ class MechanismIT {
         assertTrue(r.headers().firstValue("WWW-Authenticate").orElseThrow().contains("scope=\"write\""));
     }
 
+    /** RFC 6749 §5.2: a bad client credential at the token endpoint is the endpoint's invalid_client, not the mechanism's invalid_token. */
+    @Test
+    void theMechanismLeavesTheOAuthEndpointsToThemselves() throws Exception {
+        HttpResponse<String> bearer = http().post("/oauth/token", "grant_type=refresh_token&refresh_token=x", "Authorization", "Bearer abc");
+        assertRfcError(bearer, 401, "invalid_client");
+        assertTrue(bearer.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm="), bearer.headers().map().toString());
+        HttpResponse<String> twoBasic = http().post("/oauth/token", "grant_type=refresh_token&refresh_token=x",
+                "Authorization", basic("demo-client", "demo-secret"), "Authorization", basic("demo-client", "demo-secret"));
+        assertRfcError(twoBasic, 400, "invalid_request");
+        assertEquals("Only one Authorization header is allowed", json(twoBasic).get("error_description"));
+        assertRfcError(http().post("/oauth/revoke", "token=x", "Authorization", "Bearer abc"), 401, "invalid_client");
+        assertRfcError(http().post("/oauth/introspect", "token=x", "Authorization", "Bearer abc"), 401, "invalid_client");
+        assertEquals(200, http().get("/oauth/jwks", "Authorization", "Bearer abc").statusCode(), "the JWKS is public");
+    }
+
     @Test
     void theHandOffIsNotServedWhenTokenGateIsTheMechanism() throws Exception {
         HttpResponse<String> r = http().post("/oauth/handoff", "client_id=demo-client", "Authorization", bearer(aliceToken()),

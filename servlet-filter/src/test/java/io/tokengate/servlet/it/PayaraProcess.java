@@ -43,6 +43,10 @@ public final class PayaraProcess implements AutoCloseable {
                 "-Dhazelcast.phone.home.enabled=false", "-jar", System.getProperty("payara.microJar"),
                 "--deploy", war.toString(), "--port", Integer.toString(port), "--name", name,
                 "--disablephonehome", "--logtofile", log.toString()));
+        String preBoot = System.getProperty("payara.preBoot"); // the test servers' pre-boot commands (a short read timeout)
+        if (preBoot != null && !List.of(options).contains("--prebootcommandfile")) {
+            command.addAll(List.of("--prebootcommandfile", preBoot));
+        }
         command.addAll(List.of(options));
     }
 

@@ -64,7 +64,8 @@ class WebXmlOnlyIT {
                 + "  <filter><filter-name>tokengate</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
                 + "    <init-param><param-name>tokengate.required-scopes</param-name><param-value>/admin/*=admin</param-value></init-param>\n"
                 + "  </filter>\n"
-                + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/api/*</url-pattern><url-pattern>/admin/*</url-pattern></filter-mapping>\n"
+                + "  <filter-mapping><filter-name>tokengate</filter-name><url-pattern>/api/*</url-pattern><url-pattern>/admin/*</url-pattern>"
+                + "<url-pattern>/oauth/*</url-pattern><url-pattern>/.well-known/*</url-pattern></filter-mapping>\n"
                 + "  <filter><filter-name>tokengate-lenient</filter-name><filter-class>io.tokengate.servlet.BearerTokenFilter</filter-class>\n"
                 + "    <init-param><param-name>tokengate.access-token-query-parameter</param-name><param-value>true</param-value></init-param>\n"
                 + "    <init-param><param-name>tokengate.access-token-cookie</param-name><param-value>at</param-value></init-param>\n"
@@ -292,9 +293,17 @@ class WebXmlOnlyIT {
 
     // ------------------------------------------------------------ cookie mode
 
+    /** The browser client's password grant, sent as the sample page sends it: from the issuer's origin with the CSRF header. */
+    private HttpResponse<String> browserLogin(String... headers) throws Exception {
+        String[] all = new String[headers.length + 4];
+        System.arraycopy(new String[] {"Origin", ORIGIN, "X-TokenGate-Refresh", "1"}, 0, all, 0, 4);
+        System.arraycopy(headers, 0, all, 4, headers.length);
+        return postForm("/oauth/token", "grant_type=password&client_id=demo-spa&username=alice&password=alice-password", all);
+    }
+
     @Test
     void cookieModeSetsAHardenedCookieAndKeepsTheTokenOutOfTheBody() throws Exception {
-        HttpResponse<String> r = postForm("/oauth/token", "grant_type=password&client_id=demo-spa&username=alice&password=alice-password");
+        HttpResponse<String> r = browserLogin();
         assertEquals(200, r.statusCode(), r.body());
         assertFalse(json(r).containsKey("refresh_token"));
         String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
@@ -308,7 +317,7 @@ class WebXmlOnlyIT {
 
     @Test
     void cookieRefreshNeedsTheCsrfDefence() throws Exception {
-        HttpResponse<String> login = postForm("/oauth/token", "grant_type=password&client_id=demo-spa&username=alice&password=alice-password");
+        HttpResponse<String> login = browserLogin();
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
         assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie), 400, "invalid_request");
         assertRfcError(postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie, "Origin", "https://evil.example",
@@ -324,8 +333,7 @@ class WebXmlOnlyIT {
         assertFalse(next.equals(cookie), "rotated");
 
         // signing in again with an old cookie is not a cookie-authenticated request
-        assertEquals(200, postForm("/oauth/token", "grant_type=password&client_id=demo-spa&username=alice&password=alice-password",
-                "Cookie", next).statusCode());
+        assertEquals(200, browserLogin("Cookie", next).statusCode());
 
         // sign-out: the browser sends the cookie to the revocation endpoint too (same folder); it is revoked and cleared
         HttpResponse<String> out = postForm("/oauth/revoke", "client_id=demo-spa", "Cookie", next, "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
@@ -335,7 +343,86 @@ class WebXmlOnlyIT {
                 "X-TokenGate-Refresh", "1"), 400, "invalid_grant");
     }
 
+    /** Login CSRF: no response of a cookie-mode client sets a cookie unless the request passed the defence. */
+    @Test
+    void aCrossSiteFormCannotPlantARefreshCookie() throws Exception {
+        String form = "grant_type=password&client_id=demo-spa&username=alice&password=alice-password";
+        for (String[] headers : List.of(new String[] {"Origin", "http://evil.example"}, new String[] {"Origin", "http://evil.example",
+                "X-TokenGate-Refresh", "1"}, new String[] {"X-TokenGate-Refresh", "1"}, new String[] {})) {
+            HttpResponse<String> r = postForm("/oauth/token", form, headers);
+            assertRfcError(r, 400, "invalid_request");
+            assertTrue(r.headers().allValues("Set-Cookie").isEmpty(), "no cookie planted: " + r.headers().map());
+        }
+        String cookie = browserLogin().headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        String bodyToken = "grant_type=refresh_token&client_id=demo-spa&refresh_token=" + cookie.substring(cookie.indexOf('=') + 1);
+        HttpResponse<String> planted = postForm("/oauth/token", bodyToken, "Origin", "http://evil.example");
+        assertRfcError(planted, 400, "invalid_request");
+        assertTrue(planted.headers().allValues("Set-Cookie").isEmpty());
+        assertEquals(200, postForm("/oauth/token", bodyToken, "Origin", ORIGIN, "X-TokenGate-Refresh", "1").statusCode(),
+                "the refused request consumed nothing");
+    }
+
+    /** Logout CSRF: a cross-site form can neither clear the cookie nor leave it cleared with its family still active. */
+    @Test
+    void aCrossSiteFormCannotClearTheRefreshCookie() throws Exception {
+        String cookie = browserLogin().headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> r = postForm("/oauth/revoke", "client_id=demo-spa&token=x", "Cookie", cookie);
+        assertEquals(200, r.statusCode(), "an unknown token is 200 (RFC 7009)");
+        assertTrue(r.headers().allValues("Set-Cookie").isEmpty(), "the cookie stays: " + r.headers().map());
+        assertRfcError(postForm("/oauth/revoke", "client_id=demo-spa", "Cookie", cookie, "Origin", "http://evil.example"), 400,
+                "invalid_request");
+        HttpResponse<String> refreshed = postForm("/oauth/token", "grant_type=refresh_token&client_id=demo-spa", "Cookie", cookie,
+                "Origin", ORIGIN, "X-TokenGate-Refresh", "1");
+        assertEquals(200, refreshed.statusCode(), "the family is still active: " + refreshed.body());
+    }
+
+    /** RFC 6749 §5.2: with the filter in front of the endpoints, client authentication errors are still the endpoint's. */
+    @Test
+    void theFilterLeavesTheOAuthEndpointsToThemselves() throws Exception {
+        HttpResponse<String> bearer = postForm("/oauth/token", "grant_type=refresh_token&refresh_token=x", "Authorization", "Bearer abc");
+        assertRfcError(bearer, 401, "invalid_client");
+        assertTrue(bearer.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic "), bearer.headers().map().toString());
+        HttpResponse<String> twoBasic = postForm("/oauth/token", "grant_type=refresh_token&refresh_token=x",
+                "Authorization", basic("demo-client", "demo-secret"), "Authorization", basic("demo-client", "demo-secret"));
+        assertRfcError(twoBasic, 400, "invalid_request");
+        assertEquals("Only one Authorization header is allowed", json(twoBasic).get("error_description"));
+        assertEquals(200, get("/oauth/jwks").statusCode(), "the JWKS is public");
+        assertEquals(200, get("/.well-known/oauth-authorization-server").statusCode(), "the metadata is public");
+    }
+
     // ------------------------------------------------------------ bad input at the token endpoint
+
+    /**
+     * A body shorter than its Content-Length, or a chunked body without its last chunk, stalls the worker until the
+     * container's read timeout (3 s on the test servers, see src/test/payara): then a JSON 400, never Payara's HTML 500.
+     */
+    @Test
+    void aStalledOrShortBodyIsA400InvalidRequestInJsonOnEveryEndpoint() throws Exception {
+        String path = deployment.getPath().replaceAll("/$", "");
+        List<String> requests = new java.util.ArrayList<>();
+        for (String endpoint : List.of("/oauth/token", "/oauth/revoke", "/oauth/introspect")) {
+            requests.add("POST " + path + endpoint + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Authorization: " + basic("demo-client", "demo-secret") + "\r\nContent-Length: 100\r\n\r\ngrant_type=refresh_token&token=ab");
+        }
+        requests.add("POST " + path + "/oauth/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\n");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(requests.size());
+        try {
+            List<java.util.concurrent.Future<RawHttp.Answer>> answers = new java.util.ArrayList<>();
+            for (String r : requests) {
+                answers.add(pool.submit(() -> RawHttp.send(deployment.getPort(), r, false, 20_000)));
+            }
+            for (java.util.concurrent.Future<RawHttp.Answer> f : answers) {
+                RawHttp.Answer a = f.get();
+                assertEquals(400, a.status(), a.body());
+                assertTrue(a.header("Content-Type").startsWith("application/json"), a.headers().toString());
+                assertEquals("no-store", a.header("Cache-Control"));
+                assertEquals("invalid_request", JsonUtil.parseJson(a.body()).get("error"), a.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     @Test
     void getIsMethodNotAllowed() throws Exception {

@@ -1,0 +1,53 @@
+package io.tokengate.servlet;
+
+import java.io.IOException;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The application's error page as JSON, for errors the container answers itself (an unknown path, a method no
+ * servlet handles, a security constraint that refuses the caller, an exception): the same RFC-style body as
+ * TokenGate's own errors, for any method (a static error page is served by the default servlet, which answers a
+ * PUT or DELETE error dispatch with an empty 403). Declare it in web.xml and name it as the location of the
+ * {@code <error-page>}s (see the README); a direct request to it is answered 404.
+ */
+public final class JsonErrorServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int code = status instanceof Integer i && i >= 400 && i <= 599 ? i : 404;
+        if (response.isCommitted()) {
+            return; // the application wrote its own answer already
+        }
+        response.resetBuffer();
+        JsonResponses.error(response, code, errorCode(code), description(code));
+    }
+
+    /** The error code of the body: RFC 6749 / RFC 6750 codes where one fits. */
+    static String errorCode(int status) {
+        return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "access_denied";
+            case 404 -> "not_found";
+            case 503 -> "temporarily_unavailable";
+            default -> status >= 500 ? "server_error" : "invalid_request";
+        };
+    }
+
+    private static String description(int status) {
+        return switch (status) {
+            case 401 -> "Authentication is required";
+            case 403 -> "The caller may not access this resource";
+            case 404 -> "No such resource";
+            case 405 -> "This method is not allowed here";
+            case 501 -> "This method is not supported";
+            case 503 -> "The service is temporarily unavailable; try again later";
+            default -> status >= 500 ? "The request could not be completed" : "The request is not valid";
+        };
+    }
+}
