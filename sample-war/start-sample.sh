@@ -30,6 +30,8 @@ DATA="$(cd "$DATA" && pwd)"
 #   HTML 404, 503 and empty 500 pages; a client that cannot connect yet knows to wait;
 # - a worker thread waits at most 10 s for a request body (Payara's default is 30 s): a client that sends less
 #   than its Content-Length, or a chunked body without its last chunk, gets TokenGate's 400 invalid_request then;
+# - a GET or DELETE with a body reaches the application (which answers it in JSON) instead of an empty 400 from
+#   Payara's HTTP layer;
 # - the datasource of the refresh tokens.
 LISTENER=configs.config.server-config.network-config.network-listeners.network-listener.http-listener
 PRE_BOOT="$DATA/payara-pre-boot.asadmin"
@@ -37,6 +39,7 @@ cat > "$PRE_BOOT" <<ASADMIN
 set $LISTENER.address=127.0.0.1
 set $LISTENER.enabled=false
 set configs.config.server-config.network-config.transports.transport.tcp.read-timeout-millis=10000
+set configs.config.server-config.network-config.protocols.protocol.http-listener.http.allow-payload-for-undefined-http-methods=true
 ASADMIN
 POST_DEPLOY="$DATA/payara-post-deploy.asadmin"
 echo "set $LISTENER.enabled=true" > "$POST_DEPLOY"

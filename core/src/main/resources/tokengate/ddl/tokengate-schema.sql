@@ -40,3 +40,15 @@ CREATE TABLE TG_REFRESH_TOKEN (
 );
 CREATE INDEX TG_REFRESH_TOKEN_FAMILY_IX ON TG_REFRESH_TOKEN (FAMILY_ID);
 CREATE INDEX TG_REFRESH_TOKEN_ROTATED_IX ON TG_REFRESH_TOKEN (ROTATED_AT);
+
+-- cuts of the revocation registry kept across restarts (revoked access tokens, "not before" instants of subjects
+-- and families); a row can go once DROP_AT has passed, when every token it concerns has expired
+CREATE TABLE TG_REVOCATION (
+    REVOCATION_ID VARCHAR(300) NOT NULL,
+    KIND          VARCHAR(16)  NOT NULL,
+    REVOKED_KEY   VARCHAR(255) NOT NULL,
+    CUT_AT        BIGINT       NOT NULL,
+    DROP_AT       BIGINT       NOT NULL,
+    PRIMARY KEY (REVOCATION_ID)
+);
+CREATE INDEX TG_REVOCATION_DROP_IX ON TG_REVOCATION (DROP_AT);

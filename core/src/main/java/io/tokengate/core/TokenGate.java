@@ -36,6 +36,7 @@ import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.refresh.RefreshTokenHasher;
 import io.tokengate.core.refresh.RefreshTokenService;
 import io.tokengate.core.refresh.RefreshTokenStore;
+import io.tokengate.core.revocation.DurableRevocationRegistry;
 import io.tokengate.core.revocation.InMemoryRevocationRegistry;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.token.AccessTokenIssuer;
@@ -85,7 +86,10 @@ public final class TokenGate {
         Object keys = loadKeys(settings, clock, maxLifetime.plus(skew));
         this.generatedKeys = keys instanceof DevelopmentKeySet d ? d : null;
         this.keyRing = generatedKeys != null ? generatedKeys.keyRing() : (KeyRing) keys;
-        this.revocation = b.revocation != null ? b.revocation : new InMemoryRevocationRegistry(clock, maxLifetime, skew);
+        RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
+        DurableRevocationRegistry durable = new DurableRevocationRegistry(
+                b.revocation != null ? b.revocation : new InMemoryRevocationRegistry(clock, maxLifetime, skew), store, clock, maxLifetime, skew);
+        this.revocation = durable;
         try {
             this.issuer = AccessTokenIssuer.builder().keyRing(keyRing).issuer(issuerId).audience(audience.toArray(String[]::new))
                     .lifetime(lifetime).groupsClaim(groupsClaim).clock(clock).build();
@@ -120,19 +124,20 @@ public final class TokenGate {
         this.grants = EnumSet.allOf(GrantType.class);
         List<RefreshTokenHasher.Secret> secrets = secrets(settings);
         RefreshTokenHasher hasher = new RefreshTokenHasher(secrets.get(0), secrets.subList(1, secrets.size()));
-        RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
         this.refreshTokens = new RefreshTokenService(store, hasher, issuer, revocation, b.events, clock);
         Duration window = maxLifetime.plus(skew);
-        try {
-            int restored = refreshTokens.restoreRevocations(window);
-            if (restored > 0) {
-                LOG.log(System.Logger.Level.INFO, "TG-1006 the access tokens of {0} families revoked in the last {1} stay cut after this start",
-                        restored, window);
+        store.whenAvailable(() -> { // at once, or when a store that started without its database connects
+            try {
+                int restored = durable.reload();
+                if (restored > 0) {
+                    LOG.log(System.Logger.Level.INFO, "TG-1006 {0} revocations of live access tokens kept before this start are enforced again",
+                            restored);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "TG-1005 cannot read the revocations kept before this start ({0}): the access tokens they"
+                        + " cut are accepted here until they expire, at most {1}", String.valueOf(e), window);
             }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "TG-1005 cannot read the families revoked before this start ({0}): their access tokens are"
-                    + " accepted here until they expire, at most {1}", String.valueOf(e), window);
-        }
+        });
         this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).validator(validator)
                 .credentialVerifier(b.credentials).realm(settings.get(Setting.REALM, "tokengate")).clock(clock).build();
     }

@@ -11,7 +11,8 @@ import io.tokengate.core.config.Settings;
 import io.tokengate.core.refresh.RefreshTokenService;
 
 /**
- * One scheduled cleanup run: deletes families that can never refresh again and records of long-rotated tokens, in
+ * One scheduled cleanup run: deletes families that can never refresh again, records of long-rotated tokens and
+ * stored revocations whose tokens have all expired, in
  * batches of {@code tokengate.cleanup-batch-size} (one short transaction each) until a batch finds nothing. Several
  * servers may run it at once: each deletes what is still there.
  */
@@ -67,6 +68,7 @@ final class Cleanup implements Runnable {
     public void run() {
         int families = 0;
         int tokens = 0;
+        int revocations = 0;
         Instant started = Instant.now();
         long startedNanos = System.nanoTime();
         try {
@@ -74,15 +76,16 @@ final class Cleanup implements Runnable {
                 RefreshTokenService.CleanUpResult r = service.cleanUp(keepRevoked, keepRotated, batchSize);
                 families += r.families();
                 tokens += r.rotatedTokens();
-                if (r.families() < batchSize && r.rotatedTokens() < batchSize) {
+                revocations += r.revocations();
+                if (r.families() < batchSize && r.rotatedTokens() < batchSize && r.revocations() < batchSize) {
                     break;
                 }
             }
-            if (families > 0 || tokens > 0) {
+            if (families > 0 || tokens > 0 || revocations > 0) {
                 // plain numbers (no digit grouping) and the start instant: the line is read by people and by scripts
-                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families and {1} rotated-token records in {2} ms (started {3})",
-                        Integer.toString(families), Integer.toString(tokens), Long.toString((System.nanoTime() - startedNanos) / 1_000_000),
-                        started.toString());
+                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families, {1} rotated-token records and {2} expired revocations in {3} ms"
+                        + " (started {4})", Integer.toString(families), Integer.toString(tokens), Integer.toString(revocations),
+                        Long.toString((System.nanoTime() - startedNanos) / 1_000_000), started.toString());
             }
         } catch (RuntimeException e) { // the database may be down: try again at the next interval
             LOG.log(Level.WARNING, "TG-0403 cleanup failed after deleting {0} families and {1} rotated-token records, retried in {2}: {3}",

@@ -163,7 +163,7 @@ public final class EeHost implements ServletContainerInitializer, TokenGateHost 
         if (jcache != null) {
             builder.revocation(jcache);
             LOG.log(Level.INFO, "TG-0401 revocations of {0} are shared by the cluster through JCache cache {1}", app(context),
-                    jcache.cacheName());
+                    jcache.describe());
         } else {
             builder.revocation(new InMemoryRevocationRegistry(java.time.Clock.systemUTC(), maxLifetime, skew));
             LOG.log(Level.INFO, "TG-0401 revocations of {0} are kept in memory on this server only: {1}", app(context), why);

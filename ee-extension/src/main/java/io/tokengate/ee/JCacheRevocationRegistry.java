@@ -132,12 +132,32 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                     .setStoreByValue(true).setStatisticsEnabled(false)
                     .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl)));
             try {
-                cache = manager.createCache(name, config);
+                cache = manager.createCache(name, hazelcast(manager) ? HazelcastCaches.withoutEviction(config) : config);
             } catch (javax.cache.CacheException e) { // another server created it meanwhile
                 cache = manager.getCache(name, String.class, String.class);
             }
         }
+        if (!evictionFree(cache)) {
+            LOG.log(Level.WARNING, "TG-0409 the revocation cache {0} evicts entries beyond a maximum size: revocations beyond it are lost to"
+                    + " servers that join later. It was created by another server or by the data grid''s configuration; configure it"
+                    + " without eviction", name);
+        }
         return on(cache, maxTokenLifetime, clockSkew, executor);
+    }
+
+    /** Whether the manager is Hazelcast's and its API is visible here (Payara shows it to applications). */
+    private static boolean hazelcast(CacheManager manager) {
+        try {
+            return HazelcastCaches.isHazelcast(manager) && Class.forName("com.hazelcast.config.CacheConfig", false,
+                    JCacheRevocationRegistry.class.getClassLoader()) != null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether the cache keeps every entry until it expires (as far as this server can tell: only Hazelcast's are checked). */
+    static boolean evictionFree(Cache<String, String> cache) {
+        return !hazelcast(cache.getCacheManager()) || HazelcastCaches.evictionFree(cache);
     }
 
     /** A registry on a cache opened by the caller. */
@@ -148,6 +168,12 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
 
     String cacheName() {
         return cache.getName();
+    }
+
+    /** The cache for the start-up line: its name and whether it is known never to evict. */
+    String describe() {
+        return cache.getName() + (hazelcast(cache.getCacheManager()) ? (evictionFree(cache) ? " (Hazelcast, without eviction)"
+                : " (Hazelcast, EVICTS: see TG-0409)") : " (eviction not checked on this cache provider)");
     }
 
     @Override
@@ -176,6 +202,12 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     @Override
     public Instant notBefore(String subject, String familyId) {
         return local.notBefore(subject, familyId);
+    }
+
+    /** A cut read back from the store at start: this server's memory only (the cluster has it, or reads it itself). */
+    @Override
+    public void restore(io.tokengate.core.revocation.Revocation revocation) {
+        revocation.applyTo(local);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -24,49 +23,26 @@ import io.tokengate.servlet.it.Wars;
 
 /**
  * The sample started the way README's first command starts it (sample-war/start-sample.sh, after the build): its
- * H2 file and generated keys in the data folder survive a restart, so tokens issued before it stay valid; container
- * errors are JSON.
+ * H2 file and generated keys in the data folder survive a restart, so tokens issued before it stay valid, and so do
+ * revocations of access tokens without a cluster cache; container errors are JSON.
  */
 class StartScriptIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process server;
+    private SampleScript sample;
 
     @AfterEach
     void stop() throws Exception {
-        stopServer();
-    }
-
-    private void stopServer() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy(); // SIGTERM, as Ctrl-C's shutdown
-            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        if (sample != null) {
+            sample.stop();
         }
     }
 
     private void start(Path data, int port) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", "start-sample.sh").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("start-sample.out").toFile()));
-        pb.environment().put("PORT", Integer.toString(port));
-        pb.environment().put("TOKENGATE_SAMPLE_DATA", data.toString());
-        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (true) {
-            assertTrue(server.isAlive(), "start-sample.sh exited; see " + data.resolveSibling("start-sample.out"));
-            try {
-                if (get(port, "/public", null).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not up yet
-            }
-            assertTrue(System.nanoTime() < deadline, "the sample did not start within three minutes");
-            Thread.sleep(250);
-        }
+        // no cluster cache: revocations live in this server's memory, and in the database across restarts
+        sample = new SampleScript(data, port, Map.of("TOKENGATE_REVOCATION_REGISTRY", "memory")).start("/public");
     }
 
     private HttpResponse<String> get(int port, String path, String token) throws Exception {
-        // a request that reaches a server still starting may get no answer at all: never wait for one forever
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -74,15 +50,25 @@ class StartScriptIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> token(int port, String form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth/token")).timeout(Duration.ofSeconds(30))
+    private HttpResponse<String> post(int port, String path, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("demo-client:demo-secret".getBytes()))
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> token(int port, String form) throws Exception {
+        return post(port, "/oauth/token", form);
+    }
+
+    private String accessToken(int port, String user) throws Exception {
+        HttpResponse<String> r = token(port, "grant_type=password&username=" + user + "&password=" + user + "-password");
+        assertEquals(200, r.statusCode(), r.body());
+        return (String) JsonUtil.parseJson(r.body()).get("access_token");
+    }
+
     @Test
-    void aRestartedSampleListensOnLoopbackOnlyAndKeepsItsKeysAndRefreshTokensInTheDataFolder() throws Exception {
+    void aRestartedSampleListensOnLoopbackOnlyAndKeepsItsKeysRefreshTokensAndRevocationsInTheDataFolder() throws Exception {
         Path work = Wars.freshWork("start-script");
         Path data = work.resolve("data");
         Files.createDirectories(data);
@@ -90,6 +76,7 @@ class StartScriptIT {
 
         start(data, port);
         assertListensOnLoopbackOnly(data, port);
+        assertTrue(sample.console().contains("TG-0401 revocations of / are kept in memory on this server only"), "no cluster cache here");
         HttpResponse<String> first = token(port, "grant_type=password&username=alice&password=alice-password");
         assertEquals(200, first.statusCode(), first.body());
         Map<String, Object> tokens = JsonUtil.parseJson(first.body());
@@ -101,13 +88,26 @@ class StartScriptIT {
         HttpResponse<String> missing = get(port, "/no-such-page", null);
         assertEquals(404, missing.statusCode());
         assertEquals("not_found", JsonUtil.parseJson(missing.body()).get("error"), "a JSON error, not an HTML page: " + missing.body());
-        stopServer();
+
+        String revokedAccessToken = accessToken(port, "alice");
+        assertEquals(200, post(port, "/oauth/revoke", "token_type_hint=access_token&token=" + revokedAccessToken).statusCode());
+        assertEquals(401, get(port, "/secret", revokedAccessToken).statusCode());
+        String signedOutEverywhere = accessToken(port, "admin");
+        HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/me/sign-out-everywhere"))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + signedOutEverywhere).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, out.statusCode(), out.body());
+        assertEquals(401, get(port, "/secret", signedOutEverywhere).statusCode());
+        sample.stop();
 
         assertTrue(Files.exists(data.resolve("tokengate-sample.mv.db")), "the H2 file is in the data folder");
         assertTrue(Files.exists(data.resolve("keys/tokengate-keys.jwks.json")), "the keys are beside it");
         start(data, port);
         assertEquals("Secret area", get(port, "/secret", (String) tokens.get("access_token")).body().trim(),
                 "an access token from before the restart is still valid");
+        assertEquals(401, get(port, "/secret", revokedAccessToken).statusCode(), "a revoked access token stays revoked across the restart");
+        assertEquals(401, get(port, "/secret", signedOutEverywhere).statusCode(), "so does sign-out-everywhere");
+        assertTrue(sample.console().contains("TG-1006"), "the restart says it enforced the kept revocations again");
         HttpResponse<String> refreshed = token(port, "grant_type=refresh_token&refresh_token=" + tokens.get("refresh_token"));
         assertEquals(200, refreshed.statusCode(), "a refresh token from before the restart still works: " + refreshed.body());
         assertListensOnLoopbackOnly(data, port);

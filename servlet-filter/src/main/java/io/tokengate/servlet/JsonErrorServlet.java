@@ -11,7 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * The application's error page as JSON, for errors the container answers itself (an unknown path, a method no
  * servlet handles, a security constraint that refuses the caller, an exception): the same RFC-style body as
  * TokenGate's own errors, for any method (a static error page is served by the default servlet, which answers a
- * PUT or DELETE error dispatch with an empty 403). Declare it in web.xml and name it as the location of the
+ * PUT or DELETE error dispatch with an empty 403). A method the container does not know (its 501) is answered 405:
+ * the client's error. Declare it in web.xml and name it as the location of the
  * {@code <error-page>}s (see the README); a direct request to it is answered 404.
  */
 public final class JsonErrorServlet extends HttpServlet {
@@ -21,6 +22,9 @@ public final class JsonErrorServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer i && i >= 400 && i <= 599 ? i : 404;
+        if (code == 501) {
+            code = 405; // a method the container does not know is the client's error: a 5xx would page whoever watches for server faults
+        }
         if (response.isCommitted()) {
             return; // the application wrote its own answer already
         }
@@ -45,7 +49,6 @@ public final class JsonErrorServlet extends HttpServlet {
             case 403 -> "The caller may not access this resource";
             case 404 -> "No such resource";
             case 405 -> "This method is not allowed here";
-            case 501 -> "This method is not supported";
             case 503 -> "The service is temporarily unavailable; try again later";
             default -> status >= 500 ? "The request could not be completed" : "The request is not valid";
         };

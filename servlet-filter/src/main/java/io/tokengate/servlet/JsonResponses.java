@@ -15,6 +15,9 @@ public final class JsonResponses {
 
     /** {@code {"error": ..., "error_description": ...}}, or {@code {}} when {@code error} is null. */
     public static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
+        if (status == 503) {
+            response.setHeader("Retry-After", Integer.toString(io.tokengate.core.endpoint.OAuthError.RETRY_AFTER_SECONDS));
+        }
         write(response, status, error == null ? "{}" : JsonUtil.toJson(Map.of("error", error, "error_description", description)));
     }
 

@@ -6,7 +6,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 
-import jakarta.persistence.EntityManagerFactory;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -16,9 +15,9 @@ import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
+import io.tokengate.core.refresh.DeferredStore;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
-import io.tokengate.core.refresh.jpa.JpaRefreshTokenStore;
 import io.tokengate.core.refresh.jpa.JpaStores;
 
 /**
@@ -28,11 +27,14 @@ import io.tokengate.core.refresh.jpa.JpaStores;
 public final class TokenGateListener implements ServletContextListener {
     /** Context attribute holding the {@link TokenGate} of the application. */
     public static final String ATTRIBUTE = "io.tokengate.TokenGate";
-    private static final String EMF_ATTRIBUTE = "io.tokengate.EntityManagerFactory";
+    private static final String STORE_ATTRIBUTE = "io.tokengate.RefreshTokenStore";
+    /** How often a store that started without its database tries to open (also the endpoints' Retry-After). */
+    static final java.time.Duration STORE_RETRY = java.time.Duration.ofSeconds(io.tokengate.core.endpoint.OAuthError.RETRY_AFTER_SECONDS);
     private static final System.Logger LOG = System.getLogger(TokenGateListener.class.getName());
 
     private final SettingsSource source;
     private final TokenGateHost host;
+    private java.util.concurrent.ScheduledExecutorService retries;
 
     /** For a web.xml declaration: settings from the context-params. */
     public TokenGateListener() {
@@ -87,8 +89,13 @@ public final class TokenGateListener implements ServletContextListener {
         };
     }
 
-    /** The refresh-token store the settings ask for; the JPA store's factory is closed with the application. */
-    private static RefreshTokenStore store(Settings settings, ServletContext context) {
+    /**
+     * The refresh-token store the settings ask for. The JPA store is opened at once if its database answers;
+     * otherwise the application starts without it (TG-1007) and it is opened in the background, every
+     * {@link #STORE_RETRY}, or by the first request after that, once the database is back (TG-1008). It is closed
+     * with the application.
+     */
+    private RefreshTokenStore store(Settings settings, ServletContext context) {
         String kind = settings.get(Setting.STORE, "jpa");
         switch (kind) {
             case "memory":
@@ -103,23 +110,40 @@ public final class TokenGateListener implements ServletContextListener {
                 } catch (NamingException | ClassCastException e) {
                     throw new ConfigurationException(Setting.DATASOURCE, "no DataSource at " + name + " (" + e.getMessage() + ")");
                 }
+                String schema = settings.get(Setting.SCHEMA_GENERATION, "create");
+                if (!schema.equals("create") && !schema.equals("none")) {
+                    throw new ConfigurationException(Setting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
+                }
+                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, java.util.Map.of(
+                        "jakarta.persistence.schema-generation.database.action", schema)), name, java.time.Clock.systemUTC(), STORE_RETRY);
                 try {
-                    String schema = settings.get(Setting.SCHEMA_GENERATION, "create");
-                    if (!schema.equals("create") && !schema.equals("none")) {
-                        throw new ConfigurationException(Setting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
+                    if (!store.open()) {
+                        retryInBackground(store, context);
                     }
-                    EntityManagerFactory emf = JpaStores.entityManagerFactory(ds,
-                            java.util.Map.of("jakarta.persistence.schema-generation.database.action", schema));
-                    context.setAttribute(EMF_ATTRIBUTE, emf);
-                    return new JpaRefreshTokenStore(emf);
-                } catch (ConfigurationException e) {
-                    throw e;
                 } catch (RuntimeException e) {
                     throw new ConfigurationException(Setting.DATASOURCE, "cannot open the JPA store on " + name + ": " + e.getMessage());
                 }
+                context.setAttribute(STORE_ATTRIBUTE, store);
+                return store;
             default:
                 throw new ConfigurationException(Setting.STORE, "'" + kind + "' is not jpa or memory");
         }
+    }
+
+    /** Opens the store every {@link #STORE_RETRY} until it opens or the application stops, on a thread of its own. */
+    private void retryInBackground(DeferredStore store, ServletContext context) {
+        ClassLoader loader = context.getClassLoader();
+        retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tokengate-store-open" + context.getContextPath().replace('/', '-'));
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
+        retries.scheduleWithFixedDelay(() -> {
+            if (store.open()) {
+                retries.shutdown();
+            }
+        }, STORE_RETRY.toMillis(), STORE_RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static io.tokengate.core.client.CredentialVerifier verifier(Settings settings, ServletContext context) {
@@ -138,9 +162,11 @@ public final class TokenGateListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         host.stopped(event.getServletContext());
-        Object emf = event.getServletContext().getAttribute(EMF_ATTRIBUTE);
-        if (emf instanceof EntityManagerFactory) {
-            ((EntityManagerFactory) emf).close();
+        if (retries != null) {
+            retries.shutdownNow();
+        }
+        if (event.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof DeferredStore store) {
+            store.close();
         }
     }
 

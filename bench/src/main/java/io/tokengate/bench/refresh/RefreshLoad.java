@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public final class RefreshLoad {
     private static final String AUTHORIZATION = "Basic "
             + Base64.getEncoder().encodeToString("demo-client:demo-secret".getBytes(StandardCharsets.US_ASCII));
-    private static final Pattern CLEANUP = Pattern.compile("TG-0402 cleanup deleted (\\d+) families and (\\d+) rotated-token records in (\\d+) ms"
+    private static final Pattern CLEANUP = Pattern.compile("TG-0402 cleanup deleted (\\d+) families, (\\d+) rotated-token records and \\d+ expired revocations in (\\d+) ms"
             + " \\(started (\\S+)\\)");
 
     private RefreshLoad() {

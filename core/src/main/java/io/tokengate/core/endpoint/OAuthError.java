@@ -13,6 +13,12 @@ public enum OAuthError {
     TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503),
     SERVER_ERROR("server_error", 500);
 
+    /**
+     * The {@code Retry-After} of a 503 {@code temporarily_unavailable}, in seconds: also how often a store that
+     * started without its database tries to open.
+     */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     private final String code;
     private final int httpStatus;
 

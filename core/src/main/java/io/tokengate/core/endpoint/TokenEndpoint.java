@@ -504,6 +504,8 @@ public final class TokenEndpoint {
         Map<String, String> headers = jsonHeaders();
         if (error == OAuthError.INVALID_CLIENT) {
             headers.put("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+        } else if (error == OAuthError.TEMPORARILY_UNAVAILABLE) {
+            headers.put("Retry-After", Integer.toString(OAuthError.RETRY_AFTER_SECONDS));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error.code());

@@ -43,7 +43,7 @@ public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refresh
         }
     }
 
-    /** A cleanup batch deleted expired or long-revoked families, and records of long-rotated tokens. */
-    record CleanedUp(Instant at, int families, int rotatedTokens) implements TokenEvent {
+    /** A cleanup batch deleted expired or long-revoked families, records of long-rotated tokens and revocations of expired tokens. */
+    record CleanedUp(Instant at, int families, int rotatedTokens, int revocations) implements TokenEvent {
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.tokengate.core.revocation.Revocation;
+
 /**
  * A refresh-token store in the memory of one JVM, for tests and demos: everything is lost on restart and it is
  * not shared between servers. Writes are serialized by one lock, which makes {@link #rotate} a compare-and-set;
@@ -19,6 +21,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     private final Map<String, RefreshTokenRecord> tokens = new ConcurrentHashMap<>();
     /** familyId → hashes of its tokens, for revocation and cleanup; guarded by {@code this}. */
     private final Map<String, List<String>> tokensOfFamily = new ConcurrentHashMap<>();
+    /** kind|key → the cut. */
+    private final Map<String, Revocation> revocations = new ConcurrentHashMap<>();
 
     @Override
     public synchronized void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
@@ -135,14 +139,25 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
-        List<RefreshTokenFamily> out = new ArrayList<>();
-        for (RefreshTokenFamily f : families.values()) {
-            if (f.state() == FamilyState.REVOKED && f.revokedAt() != null && !f.revokedAt().isBefore(since)) {
-                out.add(f);
+    public void saveRevocation(Revocation revocation) {
+        revocations.merge(revocation.kind() + "|" + revocation.key(), revocation, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+    }
+
+    @Override
+    public List<Revocation> liveRevocations(Instant now) {
+        return revocations.values().stream().filter(r -> r.dropAt().isAfter(now)).toList();
+    }
+
+    @Override
+    public int deleteExpiredRevocations(Instant now, int batchSize) {
+        int deleted = 0;
+        for (Iterator<Revocation> it = revocations.values().iterator(); it.hasNext() && deleted < batchSize; ) {
+            if (!it.next().dropAt().isAfter(now)) {
+                it.remove();
+                deleted++;
             }
         }
-        return out;
+        return deleted;
     }
 
     @Override

@@ -299,19 +299,6 @@ public final class RefreshTokenService {
         emit(new TokenEvent.Revoked(clock.instant(), by, TokenEvent.Target.ACCESS_TOKEN, jti, List.of()));
     }
 
-    /**
-     * After a start: puts the families revoked within {@code window} (the longest access-token lifetime plus the
-     * clock skew) back into the revocation registry, so their access tokens stay cut across the restart of a
-     * server whose registry lives in memory. Returns how many were restored.
-     */
-    public int restoreRevocations(Duration window) {
-        List<RefreshTokenFamily> revoked = store.familiesRevokedSince(clock.instant().minus(window));
-        for (RefreshTokenFamily f : revoked) {
-            revocation.revokeFamily(f.familyId(), f.revokedAt());
-        }
-        return revoked.size();
-    }
-
     /** The subject's families, newest first: the device inventory. */
     public List<RefreshTokenFamily> families(String subject) {
         return store.familiesOfSubject(subject);
@@ -326,25 +313,27 @@ public final class RefreshTokenService {
     }
 
     /** What one cleanup batch deleted. */
-    public record CleanUpResult(int families, int rotatedTokens) {
+    public record CleanUpResult(int families, int rotatedTokens, int revocations) {
         public boolean nothing() {
-            return families == 0 && rotatedTokens == 0;
+            return families == 0 && rotatedTokens == 0 && revocations == 0;
         }
     }
 
     /**
      * One cleanup batch: up to {@code batchSize} families that can never refresh again (as
-     * {@link #cleanUp(Duration, int)}), and up to {@code batchSize} records of tokens rotated longer ago than
-     * {@code keepRotatedFor} (null: kept while their family lives). Safe to run on several servers at once.
+     * {@link #cleanUp(Duration, int)}), up to {@code batchSize} records of tokens rotated longer ago than
+     * {@code keepRotatedFor} (null: kept while their family lives), and up to {@code batchSize} stored revocations
+     * whose tokens have all expired. Safe to run on several servers at once.
      */
     public CleanUpResult cleanUp(Duration keepRevokedFor, Duration keepRotatedFor, int batchSize) {
         Instant now = clock.instant();
         int families = store.deleteExpired(now, now.minus(keepRevokedFor), batchSize);
         int tokens = keepRotatedFor == null ? 0 : store.deleteRotatedTokens(now.minus(keepRotatedFor), batchSize);
-        if (families > 0 || tokens > 0) {
-            emit(new TokenEvent.CleanedUp(now, families, tokens));
+        int revocations = store.deleteExpiredRevocations(now, batchSize);
+        if (families > 0 || tokens > 0 || revocations > 0) {
+            emit(new TokenEvent.CleanedUp(now, families, tokens, revocations));
         }
-        return new CleanUpResult(families, tokens);
+        return new CleanUpResult(families, tokens, revocations);
     }
 
     private static Set<String> narrow(Set<String> granted, Set<String> requested) {

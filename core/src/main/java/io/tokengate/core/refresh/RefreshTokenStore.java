@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Storage of refresh-token families and the keyed hashes of their tokens. Implementations: in memory
- * ({@link InMemoryRefreshTokenStore}) and JPA (EE module); every implementation must pass the store contract
- * suite ({@code RefreshTokenStoreContract} in the core test jar).
+ * Storage of refresh-token families, the keyed hashes of their tokens, and the cuts of the revocation registry
+ * (so they outlive a restart). Implementations: in memory ({@link InMemoryRefreshTokenStore}) and JPA
+ * ({@code io.tokengate.core.refresh.jpa}); every implementation must pass the store contract suite
+ * ({@code RefreshTokenStoreContract} in the core test jar).
  *
  * <p>Every method is atomic and runs in its own transaction (a read after a lost compare-and-set must see the
  * winner's write, not an older snapshot): it either completes or changes nothing and throws
@@ -16,7 +17,7 @@ import java.util.Optional;
  * successor hash, since the successor is derived from the presented token. Instants are kept with at least
  * millisecond precision; strings as given (user agents up to 512 characters, Unicode groups).
  */
-public interface RefreshTokenStore {
+public interface RefreshTokenStore extends io.tokengate.core.revocation.RevocationStore {
 
     /** Stores a new family with its first token. */
     void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken);
@@ -75,8 +76,10 @@ public interface RefreshTokenStore {
     int deleteRotatedTokens(Instant rotatedBefore, int batchSize);
 
     /**
-     * Families revoked at or after {@code since}, for re-cutting their live access tokens after a restart (the
-     * revocation registry of a single server lives in memory).
+     * Runs {@code action} once the store can serve requests: at once for a store that is always there; a store that
+     * opens after its database comes back ({@link DeferredStore}) runs it then.
      */
-    List<RefreshTokenFamily> familiesRevokedSince(Instant since);
+    default void whenAvailable(Runnable action) {
+        action.run();
+    }
 }

@@ -13,7 +13,8 @@ import java.time.Instant;
  * <li>a per-family "not before" instant: the same for the access tokens of one refresh-token family
  *     (the {@code sid} claim), used when a family is revoked or its reuse is detected.</li>
  * </ul>
- * The core provides {@link InMemoryRevocationRegistry}; the EE module adds a cluster-wide one.
+ * The core provides {@link InMemoryRevocationRegistry} and {@link DurableRevocationRegistry}, which keeps the cuts
+ * of another registry across restarts; the EE module adds a cluster-wide one.
  */
 public interface RevocationRegistry {
 
@@ -54,6 +55,14 @@ public interface RevocationRegistry {
      */
     default Instant notBefore(String subject, String familyId) {
         return null;
+    }
+
+    /**
+     * Re-applies a cut read back from a {@link RevocationStore} after a restart, on this server only (a registry
+     * shared by a cluster does not publish it again: the others have it, or read it from the store themselves).
+     */
+    default void restore(Revocation revocation) {
+        revocation.applyTo(this);
     }
 
     /** A registry that revokes nothing, for resource servers that deliberately rely on expiry alone. */

@@ -543,7 +543,9 @@ class TokenEndpointTest {
             EndpointFixture fx = new EndpointFixture(store, List.of());
             Map<String, Object> login = fx.login();
             store.failing.add("*");
-            assertError(fx.refresh((String) login.get("refresh_token")), 503, "temporarily_unavailable");
+            EndpointResponse refused = fx.refresh((String) login.get("refresh_token"));
+            assertError(refused, 503, "temporarily_unavailable");
+            assertEquals("5", refused.headers().get("Retry-After"), "the client is told when to come back");
             assertError(passwordGrantOn(fx), 503, "temporarily_unavailable");
             store.failing.clear();
             assertEquals(200, fx.refresh((String) login.get("refresh_token")).status());

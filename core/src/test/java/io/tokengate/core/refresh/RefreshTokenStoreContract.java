@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.tokengate.core.revocation.Revocation;
+
 /**
  * What every {@link RefreshTokenStore} must do. An implementation's test extends this class and supplies
  * {@link #newStore()}; the in-memory store runs it here and the JPA store in the EE module (on H2, PostgreSQL
@@ -391,16 +393,28 @@ public abstract class RefreshTokenStoreContract {
     }
 
     @Test
-    void familiesRevokedSinceAnInstantAreListedForRestoringRevocations() {
-        RefreshTokenFamily old = newFamily(id("alice"), "demo-client", id("h"), T0);
-        RefreshTokenFamily recent = newFamily(id("alice"), "demo-client", id("h"), T0);
-        RefreshTokenFamily live = newFamily(id("alice"), "demo-client", id("h"), T0);
-        store.revokeFamily(old.familyId(), T0.plus(Duration.ofMinutes(1)), "logout");
-        store.revokeFamily(recent.familyId(), T0.plus(Duration.ofMinutes(30)), "logout");
-        List<RefreshTokenFamily> found = store.familiesRevokedSince(T0.plus(Duration.ofMinutes(30)));
-        assertEquals(List.of(recent.familyId()), found.stream().map(RefreshTokenFamily::familyId).toList(), "at or after the instant, revoked only");
-        assertEquals(T0.plus(Duration.ofMinutes(30)), found.get(0).revokedAt());
-        assertTrue(store.familiesRevokedSince(T0.plus(Duration.ofHours(1))).isEmpty());
-        assertTrue(store.findFamily(live.familyId()).isPresent());
+    void revocationsAreKeptUntilTheyStopMatteringAndALaterCutReplacesAnEarlierOne() {
+        Instant exp = T0.plus(Duration.ofMinutes(5));
+        Revocation jti = new Revocation(Revocation.Kind.ACCESS_TOKEN, "jti-" + id("j"), exp, exp.plusSeconds(30));
+        Revocation subject = new Revocation(Revocation.Kind.SUBJECT, "alice-\u00e9-" + id("s"), T0, T0.plus(Duration.ofMinutes(61)));
+        Revocation family = new Revocation(Revocation.Kind.FAMILY, id("f"), T0, T0.plus(Duration.ofMinutes(61)));
+        store.saveRevocation(jti);
+        store.saveRevocation(subject);
+        store.saveRevocation(family);
+        assertEquals(Set.of(jti, subject, family), Set.copyOf(store.liveRevocations(T0)));
+
+        Revocation later = new Revocation(Revocation.Kind.SUBJECT, subject.key(), T0.plusSeconds(600), T0.plus(Duration.ofMinutes(71)));
+        store.saveRevocation(later);
+        store.saveRevocation(subject); // an older cut arriving late changes nothing
+        assertEquals(Set.of(jti, later, family), Set.copyOf(store.liveRevocations(T0)));
+        Revocation sameKeyOtherKind = new Revocation(Revocation.Kind.FAMILY, subject.key(), T0, T0.plus(Duration.ofMinutes(61)));
+        store.saveRevocation(sameKeyOtherKind);
+        assertEquals(4, store.liveRevocations(T0).size(), "a family and a subject with the same name are two cuts");
+
+        assertEquals(Set.of(later), Set.copyOf(store.liveRevocations(T0.plus(Duration.ofMinutes(65)))), "the others stopped mattering");
+        assertEquals(0, store.deleteExpiredRevocations(T0, 100));
+        assertEquals(2, store.deleteExpiredRevocations(T0.plus(Duration.ofMinutes(65)), 2), "batched");
+        assertEquals(1, store.deleteExpiredRevocations(T0.plus(Duration.ofMinutes(65)), 2));
+        assertEquals(List.of(later), store.liveRevocations(T0));
     }
 }

@@ -87,9 +87,21 @@ public final class FaultyStore implements RefreshTokenStore {
     }
 
     @Override
-    public java.util.List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
-        check("familiesRevokedSince");
-        return delegate.familiesRevokedSince(since);
+    public void saveRevocation(io.tokengate.core.revocation.Revocation revocation) {
+        check("saveRevocation");
+        delegate.saveRevocation(revocation);
+    }
+
+    @Override
+    public java.util.List<io.tokengate.core.revocation.Revocation> liveRevocations(Instant now) {
+        check("liveRevocations");
+        return delegate.liveRevocations(now);
+    }
+
+    @Override
+    public int deleteExpiredRevocations(Instant now, int batchSize) {
+        check("deleteExpiredRevocations");
+        return delegate.deleteExpiredRevocations(now, batchSize);
     }
 
     @Override

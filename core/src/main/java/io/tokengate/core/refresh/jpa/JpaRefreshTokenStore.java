@@ -25,6 +25,7 @@ import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.RotationResult;
 import io.tokengate.core.refresh.StoreUnavailableException;
 import io.tokengate.core.refresh.TokenState;
+import io.tokengate.core.revocation.Revocation;
 
 /**
  * A {@link RefreshTokenStore} on JPA with resource-local transactions, one per call. Exactly-once rotation
@@ -39,13 +40,29 @@ import io.tokengate.core.refresh.TokenState;
  * joined SELECT in auto-commit ({@link #findTokenAndFamily}), the rotation three statements and a commit
  * ({@link #rotate}), on the tables of the entities (the shipped DDL).
  */
-public final class JpaRefreshTokenStore implements RefreshTokenStore {
+public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoCloseable {
     private static final String ACTIVE = "ACTIVE";
 
     private final EntityManagerFactory emf;
 
     public JpaRefreshTokenStore(EntityManagerFactory emf) {
         this.emf = emf;
+    }
+
+    /** Closes the factory. */
+    @Override
+    public void close() {
+        emf.close();
+    }
+
+    /** Reads each table once: a {@link StoreUnavailableException} when the database or a table is not there. */
+    void checkTables() {
+        withEntityManager(em -> {
+            for (String table : List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION")) {
+                em.createNativeQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0").getSingleResult();
+            }
+            return null;
+        });
     }
 
     /** One call's work in its own transaction: committed, or rolled back when marked so or when it fails. */
@@ -264,10 +281,51 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public List<RefreshTokenFamily> familiesRevokedSince(Instant since) {
-        return inTransaction(em -> em.createQuery("SELECT f FROM TokenGateFamily f WHERE f.revokedAt >= :since AND f.state = :revoked",
-                        FamilyEntity.class).setParameter("since", since.toEpochMilli()).setParameter("revoked", FamilyState.REVOKED.name())
-                .getResultList().stream().map(JpaRefreshTokenStore::toFamily).toList());
+    public void saveRevocation(Revocation revocation) {
+        String id = revocation.kind().name().charAt(0) + ":" + revocation.key();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                inTransaction(em -> {
+                    RevocationEntity e = em.find(RevocationEntity.class, id);
+                    if (e == null) {
+                        e = new RevocationEntity();
+                        e.id = id;
+                        e.kind = revocation.kind().name();
+                        e.key = revocation.key();
+                        e.cutAt = revocation.at().toEpochMilli();
+                        e.dropAt = revocation.dropAt().toEpochMilli();
+                        em.persist(e);
+                    } else if (revocation.at().toEpochMilli() > e.cutAt) {
+                        e.cutAt = revocation.at().toEpochMilli();
+                        e.dropAt = Math.max(e.dropAt, revocation.dropAt().toEpochMilli());
+                    }
+                    return null;
+                });
+                return;
+            } catch (StoreUnavailableException e) {
+                if (attempt > 0) { // two servers inserting the same cut at once: the second attempt finds the row
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Revocation> liveRevocations(Instant now) {
+        return inTransaction(em -> em.createQuery("SELECT r FROM TokenGateRevocation r WHERE r.dropAt > :now", RevocationEntity.class)
+                .setParameter("now", now.toEpochMilli()).getResultList().stream()
+                .map(e -> new Revocation(Revocation.Kind.valueOf(e.kind), e.key, Instant.ofEpochMilli(e.cutAt), Instant.ofEpochMilli(e.dropAt)))
+                .toList());
+    }
+
+    @Override
+    public int deleteExpiredRevocations(Instant now, int batchSize) {
+        return inTransaction(em -> {
+            List<String> ids = em.createQuery("SELECT r.id FROM TokenGateRevocation r WHERE r.dropAt <= :now", String.class)
+                    .setParameter("now", now.toEpochMilli()).setMaxResults(batchSize).getResultList();
+            return ids.isEmpty() ? 0 : em.createQuery("DELETE FROM TokenGateRevocation r WHERE r.id IN :ids").setParameter("ids", ids)
+                    .executeUpdate();
+        });
     }
 
     @Override

@@ -17,10 +17,12 @@ import jakarta.persistence.spi.PersistenceProviderResolverHolder;
 import jakarta.persistence.spi.PersistenceUnitInfo;
 import jakarta.persistence.spi.PersistenceUnitTransactionType;
 
+import io.tokengate.core.refresh.StoreUnavailableException;
+
 /**
  * Builds the {@link JpaRefreshTokenStore} on a {@link DataSource} (e.g. the server's
  * {@code java:comp/DefaultDataSource}) without a persistence.xml in the application: the persistence unit
- * {@value #UNIT} is described in code, resource-local, with the two TokenGate entities only and no shared cache.
+ * {@value #UNIT} is described in code, resource-local, with TokenGate's three entities only and no shared cache.
  * The tables are created when missing. Works with any JPA 3.1 provider found on the class path (EclipseLink in
  * Payara and GlassFish).
  */
@@ -34,6 +36,43 @@ public final class JpaStores {
 
     public static JpaRefreshTokenStore create(DataSource dataSource) {
         return new JpaRefreshTokenStore(entityManagerFactory(dataSource, Map.of()));
+    }
+
+    /**
+     * Opens the store on {@code dataSource} and checks that its tables answer (creating them first when
+     * {@code extra} asks for schema generation); the store owns its factory and closes it with
+     * {@link JpaRefreshTokenStore#close()}.
+     *
+     * @throws StoreUnavailableException when the database cannot be reached (or the tables are not there): try again later
+     * @throws RuntimeException          anything else, e.g. no JPA provider: a configuration error
+     */
+    public static JpaRefreshTokenStore open(DataSource dataSource, Map<String, Object> extra) {
+        EntityManagerFactory emf;
+        try {
+            emf = entityManagerFactory(dataSource, extra);
+        } catch (RuntimeException e) {
+            if (causedBySql(e)) {
+                throw new StoreUnavailableException("cannot reach the database", e);
+            }
+            throw e;
+        }
+        JpaRefreshTokenStore store = new JpaRefreshTokenStore(emf);
+        try {
+            store.checkTables();
+        } catch (RuntimeException e) {
+            emf.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static boolean causedBySql(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The factory behind the store, e.g. to close it when the application stops. */
@@ -107,7 +146,7 @@ public final class JpaStores {
 
         @Override
         public List<String> getManagedClassNames() {
-            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName());
+            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName(), RevocationEntity.class.getName());
         }
 
         @Override

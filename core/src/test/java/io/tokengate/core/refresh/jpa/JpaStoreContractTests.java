@@ -30,6 +30,7 @@ final class JpaStoreContractTests {
             em.getTransaction().begin();
             em.createQuery("DELETE FROM TokenGateRefreshToken").executeUpdate();
             em.createQuery("DELETE FROM TokenGateFamily").executeUpdate();
+            em.createQuery("DELETE FROM TokenGateRevocation").executeUpdate();
             em.getTransaction().commit();
         } finally {
             em.close();

@@ -28,7 +28,7 @@ import io.tokengate.core.refresh.RefreshTokenStore;
 final class ShippedSchema {
     static final String RESOURCE = "tokengate/ddl/tokengate-schema.sql";
     static final Set<String> INDEXES = Set.of("TG_FAMILY_SUBJECT_IX", "TG_FAMILY_CLIENT_IX", "TG_FAMILY_IDLE_IX", "TG_FAMILY_ABSOLUTE_IX", "TG_FAMILY_REVOKED_IX",
-            "TG_REFRESH_TOKEN_FAMILY_IX", "TG_REFRESH_TOKEN_ROTATED_IX");
+            "TG_REFRESH_TOKEN_FAMILY_IX", "TG_REFRESH_TOKEN_ROTATED_IX", "TG_REVOCATION_DROP_IX");
     private static final Map<String, EntityManagerFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ShippedSchema() {
@@ -59,7 +59,8 @@ final class ShippedSchema {
             Set<String> found = new TreeSet<>();
             found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_FAMILY"));
             found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_REFRESH_TOKEN"));
-            assertTrue(found.containsAll(INDEXES), "indexes for subject, client, expiry, family and rotation: " + found);
+            found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_REVOCATION"));
+            assertTrue(found.containsAll(INDEXES), "indexes for subject, client, expiry, family, rotation and revocation expiry: " + found);
         }
     }
 

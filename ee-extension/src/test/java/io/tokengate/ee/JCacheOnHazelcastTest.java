@@ -1,0 +1,93 @@
+package io.tokengate.ee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.spi.CachingProvider;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.hazelcast.cache.HazelcastCachingProvider;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * The registry on a real Hazelcast data grid (the one Payara Micro embeds, as one member on 127.0.0.1 that joins
+ * nobody): the cache it creates never evicts a live revocation, however many there are (Hazelcast's JCache default
+ * keeps 10,000 entries and evicts beyond that).
+ */
+class JCacheOnHazelcastTest {
+    private static HazelcastInstance member;
+    private static CachingProvider provider;
+    private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeAll
+    static void startMember() {
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        System.setProperty("hazelcast.logging.type", "none");
+        Config config = new Config().setClusterName("tokengate-test-" + java.util.UUID.randomUUID()).setProperty("hazelcast.phone.home.enabled", "false");
+        config.getNetworkConfig().setPort(5970).setPortAutoIncrement(true).setPublicAddress("127.0.0.1");
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        member = Hazelcast.newHazelcastInstance(config);
+        provider = Caching.getCachingProvider("com.hazelcast.cache.HazelcastMemberCachingProvider", JCacheOnHazelcastTest.class.getClassLoader());
+    }
+
+    @AfterAll
+    static void stopMember() {
+        EXECUTOR.shutdownNow();
+        if (provider != null) {
+            provider.close();
+        }
+        if (member != null) {
+            member.shutdown();
+        }
+    }
+
+    private static CacheManager manager() {
+        return provider.getCacheManager(provider.getDefaultURI(), JCacheOnHazelcastTest.class.getClassLoader(),
+                HazelcastCachingProvider.propertiesByInstanceItself(member));
+    }
+
+    @Test
+    void moreRevokedTokensThanHazelcastsDefaultCacheHoldsAreAllKeptForAJoiningServer() {
+        String issuer = "https://issuer.example/" + java.util.UUID.randomUUID();
+        JCacheRevocationRegistry first = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), EXECUTOR);
+        int revoked = 12_000;
+        Instant exp = Instant.now().plus(Duration.ofMinutes(5));
+        try {
+            for (int i = 0; i < revoked; i++) {
+                first.revokeAccessToken("jti-" + i, exp);
+            }
+        } finally {
+            first.close();
+        }
+        // a server that joins now learns every revocation from the cache
+        JCacheRevocationRegistry joining = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), EXECUTOR);
+        try {
+            int enforced = 0;
+            for (int i = 0; i < revoked; i++) {
+                if (joining.isRevoked("jti-" + i, "alice", null, Instant.now())) {
+                    enforced++;
+                }
+            }
+            assertEquals(revoked, enforced, "no revocation was evicted");
+            assertTrue(JCacheRevocationRegistry.evictionFree(manager().getCache(joining.cacheName(), String.class, String.class)),
+                    "the cache is configured without eviction");
+        } finally {
+            joining.close();
+        }
+    }
+}
