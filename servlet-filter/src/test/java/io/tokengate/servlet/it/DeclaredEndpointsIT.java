@@ -73,6 +73,7 @@ class DeclaredEndpointsIT {
     @Test
     void declaredTokenEndpointAndLocalhostCookie() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/auth/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "http://localhost:8080").header("X-TokenGate-Refresh", "1") // a cookie-mode client's CSRF defence
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=spa&username=alice&password=alice-password")));
         assertEquals(200, r.statusCode(), r.body());
         String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
