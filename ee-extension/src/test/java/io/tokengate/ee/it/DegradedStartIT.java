@@ -37,6 +37,8 @@ import io.tokengate.servlet.it.Wars;
 class DegradedStartIT {
     static final String ISSUER = "http://localhost:8080/degraded";
     static final String SCHEMA = "tg_it_degraded";
+    /** Unique per run, so an older server log cannot satisfy the assertions. */
+    static final String DATASOURCE = "java:app/jdbc/degraded-" + java.util.UUID.randomUUID();
     static DatabaseProxy proxy;
 
     @Deployment(testable = false)
@@ -56,9 +58,9 @@ class DegradedStartIT {
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
                 + Wars.param("tokengate.clients", clients.toString())
                 + Wars.param("tokengate.scope-roles", "admin=tokengate-admin")
-                + Wars.param("tokengate.datasource", "java:app/jdbc/tokengate")
+                + Wars.param("tokengate.datasource", DATASOURCE)
                 + "  <data-source>\n"
-                + "    <name>java:app/jdbc/tokengate</name>\n"
+                + "    <name>" + DATASOURCE + "</name>\n"
                 + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
                 + "    <url>" + url + "</url>\n"
                 + "    <user>postgres</user>\n"
@@ -91,7 +93,7 @@ class DegradedStartIT {
     void theApplicationStartsWithoutItsDatabaseServesWhatNeedsNoneAndConnectsWhenTheDatabaseComesBack() throws Exception {
         Http http = Http.of(deployment);
         assertEquals("Public page for anonymous", http.get("/api/public").body(), "the application started");
-        assertTrue(Wars.serverLog().contains("TG-1007 the refresh-token store on java:app/jdbc/tokengate cannot reach its database"),
+        assertTrue(Wars.serverLog().contains("TG-1007 the refresh-token store on " + DATASOURCE + " cannot reach its database"),
                 "the degraded start is logged");
 
         HttpResponse<String> service = http.post("/oauth/token", "grant_type=client_credentials", "Authorization",
@@ -110,7 +112,7 @@ class DegradedStartIT {
 
         proxy.up();
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!Wars.serverLog().contains("TG-1008 the refresh-token store on java:app/jdbc/tokengate is connected")) {
+        while (!Wars.serverLog().contains("TG-1008 the refresh-token store on " + DATASOURCE + " is connected")) {
             assertTrue(System.currentTimeMillis() < deadline, "the store connects by itself within a few retry intervals");
             Thread.sleep(250);
         }
