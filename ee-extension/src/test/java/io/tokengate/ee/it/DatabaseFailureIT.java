@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.tokengate.core.client.ClientSecrets;
-import io.tokengate.ee.EeHost;
-import io.tokengate.ee.it.mech.MechanismApp;
 import io.tokengate.servlet.it.Wars;
 
 /**
@@ -49,20 +47,8 @@ class DatabaseFailureIT {
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
                 + Wars.param("tokengate.clients", clients.toString())
                 + Wars.param("tokengate.datasource", "java:app/jdbc/tokengate")
-                + "  <data-source>\n"
-                + "    <name>java:app/jdbc/tokengate</name>\n"
-                + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
-                + "    <url>" + proxy.freshSchema("tg_it_dbfail") + "</url>\n"
-                + "    <user>postgres</user>\n"
-                + "    <password>trust-auth-ignores-it</password>\n"
-                + "    <property><name>connectTimeout</name><value>2</value></property>\n"
-                + "    <property><name>socketTimeout</name><value>5</value></property>\n"
-                + "    <property><name>fish.payara.is-connection-validation-required</name><value>true</value></property>\n"
-                + "    <property><name>fish.payara.connection-validation-method</name><value>auto-commit</value></property>\n"
-                + "  </data-source>\n");
-        return Wars.war("dbfail", webXml).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"),
-                        Wars.jarOf(org.postgresql.Driver.class, "postgresql.jar"))
-                .addPackage(MechanismApp.class.getPackage()).addClass(TestIdentityStore.class);
+                + DatabaseProxy.dataSourceXml("java:app/jdbc/tokengate", proxy.freshSchema("tg_it_dbfail")));
+        return DatabaseProxy.war("dbfail", webXml);
     }
 
     @AfterAll

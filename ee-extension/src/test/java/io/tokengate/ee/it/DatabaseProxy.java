@@ -68,6 +68,32 @@ final class DatabaseProxy implements AutoCloseable {
         return jdbcUrl() + "?currentSchema=" + schema;
     }
 
+    /**
+     * A web.xml {@code <data-source>} named {@code name} on {@code url} (through this proxy), with short timeouts and
+     * Payara's connection validation, so connections broken by {@link #down()} are noticed.
+     */
+    static String dataSourceXml(String name, String url) {
+        return "  <data-source>\n"
+                + "    <name>" + name + "</name>\n"
+                + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
+                + "    <url>" + url + "</url>\n"
+                + "    <user>postgres</user>\n"
+                + "    <password>trust-auth-ignores-it</password>\n"
+                + "    <property><name>connectTimeout</name><value>2</value></property>\n"
+                + "    <property><name>socketTimeout</name><value>5</value></property>\n"
+                + "    <property><name>fish.payara.is-connection-validation-required</name><value>true</value></property>\n"
+                + "    <property><name>fish.payara.connection-validation-method</name><value>auto-commit</value></property>\n"
+                + "  </data-source>\n";
+    }
+
+    /** The WAR of a database test: the EE extension, the PostgreSQL driver, the mechanism test application. */
+    static org.jboss.shrinkwrap.api.spec.WebArchive war(String name, String webXml) {
+        return io.tokengate.servlet.it.Wars.war(name, webXml).addAsLibraries(
+                        io.tokengate.servlet.it.Wars.jarOf(io.tokengate.ee.EeHost.class, "tokengate-ee-extension.jar"),
+                        io.tokengate.servlet.it.Wars.jarOf(org.postgresql.Driver.class, "postgresql.jar"))
+                .addPackage(io.tokengate.ee.it.mech.MechanismApp.class.getPackage()).addClass(TestIdentityStore.class);
+    }
+
     void down() {
         down = true;
         for (SocketChannel c : open) {

@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.tokengate.core.client.ClientSecrets;
-import io.tokengate.ee.EeHost;
-import io.tokengate.ee.it.mech.MechanismApp;
 import io.tokengate.servlet.it.Wars;
 
 /**
@@ -59,19 +57,8 @@ class DegradedStartIT {
                 + Wars.param("tokengate.clients", clients.toString())
                 + Wars.param("tokengate.scope-roles", "admin=tokengate-admin")
                 + Wars.param("tokengate.datasource", DATASOURCE)
-                + "  <data-source>\n"
-                + "    <name>" + DATASOURCE + "</name>\n"
-                + "    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>\n"
-                + "    <url>" + url + "</url>\n"
-                + "    <user>postgres</user>\n"
-                + "    <password>trust-auth-ignores-it</password>\n"
-                + "    <property><name>connectTimeout</name><value>2</value></property>\n"
-                + "    <property><name>fish.payara.is-connection-validation-required</name><value>true</value></property>\n"
-                + "    <property><name>fish.payara.connection-validation-method</name><value>auto-commit</value></property>\n"
-                + "  </data-source>\n");
-        return Wars.war("degraded", webXml).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"),
-                        Wars.jarOf(org.postgresql.Driver.class, "postgresql.jar"))
-                .addPackage(MechanismApp.class.getPackage()).addClass(TestIdentityStore.class);
+                + DatabaseProxy.dataSourceXml(DATASOURCE, url));
+        return DatabaseProxy.war("degraded", webXml);
     }
 
     @AfterAll
