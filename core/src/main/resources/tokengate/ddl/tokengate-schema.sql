@@ -41,10 +41,11 @@ CREATE TABLE TG_REFRESH_TOKEN (
 CREATE INDEX TG_REFRESH_TOKEN_FAMILY_IX ON TG_REFRESH_TOKEN (FAMILY_ID);
 CREATE INDEX TG_REFRESH_TOKEN_ROTATED_IX ON TG_REFRESH_TOKEN (ROTATED_AT);
 
--- cuts of the revocation registry kept across restarts (revoked access tokens, "not before" instants of subjects
--- and families); a row can go once DROP_AT has passed, when every token it concerns has expired
+-- cuts of the revocation registry kept across restarts (revoked access tokens, "not before" instants of subjects;
+-- a family's cut is its row in TG_FAMILY); the key is the SHA-256 (hex) of kind and key; a row can go once DROP_AT has
+-- passed, when every token it concerns has expired
 CREATE TABLE TG_REVOCATION (
-    REVOCATION_ID VARCHAR(300) NOT NULL,
+    REVOCATION_ID VARCHAR(64)  NOT NULL,
     KIND          VARCHAR(16)  NOT NULL,
     REVOKED_KEY   VARCHAR(255) NOT NULL,
     CUT_AT        BIGINT       NOT NULL,

@@ -120,7 +120,7 @@ class SampleHardeningIT {
         }
         RawHttp.Answer foo = RawHttp.send(port, "FOO /public HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", false, 10_000);
         assertJsonError("FOO /public", foo.status(), foo.header("Content-Type"), foo.body());
-        assertEquals(405, foo.status(), "a method nobody knows is the client's error, not the server's: " + foo.body());
+        assertEquals(400, foo.status(), "a method nobody knows is the client's error, not the server's: " + foo.body());
         RawHttp.Answer trace = RawHttp.send(port, "TRACE /public HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", false, 10_000);
         assertEquals(405, trace.status(), "Payara refuses TRACE itself, before any application");
         assertEquals("", trace.body(), "with no page at all");
@@ -176,6 +176,8 @@ class SampleHardeningIT {
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size() + " answers broke the rules (seed " + SEED + "):\n"
                 + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
+        assertTrue(PROTOCOL_REFUSALS.get() < cases.size() / 3, "most requests reach TokenGate: " + PROTOCOL_REFUSALS.get()
+                + " of " + cases.size() + " were refused below the application");
         System.out.println("fuzz: " + cases.size() + " requests (seed " + SEED + "), " + PROTOCOL_REFUSALS.get()
                 + " refused by Payara's HTTP layer or left unanswered (malformed HTTP, or a stream ended mid-body), the rest answered by"
                 + " the application in JSON");

@@ -97,7 +97,7 @@ public final class EndpointServlet extends HttpServlet {
         if ("POST".equals(request.getMethod()) && isForm(request.getContentType())) {
             Map<String, List<String>> form;
             try {
-                form = readForm(request);
+                form = readForm(request, http.maxRequestSize());
             } catch (TooLarge e) {
                 drain(request);
                 JsonResponses.error(response, 400, "invalid_request", "The request body is too large");
@@ -166,7 +166,7 @@ public final class EndpointServlet extends HttpServlet {
                 && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded");
     }
 
-    private static final class TooLarge extends Exception {
+    static final class TooLarge extends Exception {
         private static final long serialVersionUID = 1L;
     }
 
@@ -184,17 +184,27 @@ public final class EndpointServlet extends HttpServlet {
         }
     }
 
-    private Map<String, List<String>> readForm(HttpServletRequest request) throws IOException, TooLarge {
+    /**
+     * The form body, every occurrence of a parameter kept.
+     *
+     * @throws IOException when the body ends before its Content-Length (some containers report that as the end of the
+     *                     stream), breaks off, or stalls past the container's read timeout
+     */
+    static Map<String, List<String>> readForm(HttpServletRequest request, int maxRequestSize) throws IOException, TooLarge {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] buffer = new byte[4096];
         try (InputStream in = request.getInputStream()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                if (body.size() + n > http.maxRequestSize()) {
+                if (body.size() + n > maxRequestSize) {
                     throw new TooLarge();
                 }
                 body.write(buffer, 0, n);
             }
+        }
+        long announced = request.getContentLengthLong();
+        if (announced >= 0 && body.size() < announced) {
+            throw new IOException("the body ended after " + body.size() + " of " + announced + " bytes");
         }
         Map<String, List<String>> form = new LinkedHashMap<>();
         String text = body.toString(StandardCharsets.UTF_8);

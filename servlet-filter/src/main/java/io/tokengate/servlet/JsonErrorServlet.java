@@ -11,8 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * The application's error page as JSON, for errors the container answers itself (an unknown path, a method no
  * servlet handles, a security constraint that refuses the caller, an exception): the same RFC-style body as
  * TokenGate's own errors, for any method (a static error page is served by the default servlet, which answers a
- * PUT or DELETE error dispatch with an empty 403). A method the container does not know (its 501) is answered 405:
- * the client's error. Declare it in web.xml and name it as the location of the
+ * PUT or DELETE error dispatch with an empty 403). A method the container does not know (its 501) is answered 400:
+ * the client's error; an exception caused by TokenGate's store being unavailable is a 503 with {@code Retry-After}. Declare it in web.xml and name it as the location of the
  * {@code <error-page>}s (see the README); a direct request to it is answered 404.
  */
 public final class JsonErrorServlet extends HttpServlet {
@@ -23,13 +23,25 @@ public final class JsonErrorServlet extends HttpServlet {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer i && i >= 400 && i <= 599 ? i : 404;
         if (code == 501) {
-            code = 405; // a method the container does not know is the client's error: a 5xx would page whoever watches for server faults
+            code = 400; // a method the container does not know is the client's error: a 5xx would page whoever watches for server faults
+        }
+        if (causedByStoreOutage(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
+            code = 503; // the application's own use of TokenGate's store while its database is away
         }
         if (response.isCommitted()) {
             return; // the application wrote its own answer already
         }
         response.resetBuffer();
         JsonResponses.error(response, code, errorCode(code), description(code));
+    }
+
+    private static boolean causedByStoreOutage(Object exception) {
+        for (Throwable t = exception instanceof Throwable e ? e : null; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.tokengate.core.refresh.StoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The error code of the body: RFC 6749 / RFC 6750 codes where one fits. */
@@ -49,6 +61,7 @@ public final class JsonErrorServlet extends HttpServlet {
             case 403 -> "The caller may not access this resource";
             case 404 -> "No such resource";
             case 405 -> "This method is not allowed here";
+            case 400 -> "The request is not valid, or its method is not supported";
             case 503 -> "The service is temporarily unavailable; try again later";
             default -> status >= 500 ? "The request could not be completed" : "The request is not valid";
         };

@@ -58,13 +58,13 @@ public final class TokenGateListener implements ServletContextListener {
                 TokenGate.Builder builder = TokenGate.builder(from).store(store).credentialVerifier(verifier(settings, context));
                 host.configure(builder, settings, context);
                 tokenGate = builder.build();
+                context.setAttribute(ATTRIBUTE, tokenGate);
+                context.setAttribute(HttpSettings.ATTRIBUTE, HttpSettings.read(tokenGate.settings(), context.getContextPath()));
+                host.started(tokenGate, context);
             } catch (RuntimeException e) {
-                contextDestroyed(event); // close the store opened above
+                contextDestroyed(event); // stop the store's retries and close what was opened above
                 throw e;
             }
-            context.setAttribute(ATTRIBUTE, tokenGate);
-            context.setAttribute(HttpSettings.ATTRIBUTE, HttpSettings.read(tokenGate.settings(), context.getContextPath()));
-            host.started(tokenGate, context);
             LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}",
                     context.getContextPath().isEmpty() ? "/" : context.getContextPath(),
                     settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());
@@ -164,6 +164,11 @@ public final class TokenGateListener implements ServletContextListener {
         host.stopped(event.getServletContext());
         if (retries != null) {
             retries.shutdownNow();
+            try {
+                retries.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // an attempt under way ends first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (event.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof DeferredStore store) {
             store.close();

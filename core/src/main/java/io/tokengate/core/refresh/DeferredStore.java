@@ -18,7 +18,8 @@ import io.tokengate.core.revocation.Revocation;
  * host calls it at start and then every {@link #retryInterval()} until it succeeds — or by an operation, at most
  * once per interval; one attempt at a time. Once open it stays open: a later outage is the opened store's own
  * (each operation fails and recovers with its database). The actions of {@link #whenAvailable} run once, when
- * it opens.
+ * it opens; one that fails is tried again, at most once per interval, until it succeeds. {@link #close()} stops it
+ * for good, also an attempt still under way.
  */
 public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DeferredStore.class.getName());
@@ -34,10 +35,14 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     private final Clock clock;
     private final Duration retryInterval;
     private final java.util.Queue<Runnable> whenAvailable = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<Runnable> failedActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean opening = new AtomicBoolean();
     private volatile RefreshTokenStore store;
     private volatile StoreUnavailableException lastFailure;
     private volatile Instant nextAttempt = Instant.MIN;
+    /** Start-up actions that failed once the store was open, tried again at most once per retry interval. */
+    private volatile Instant nextActionRetry = Instant.MIN;
+    private volatile boolean closed;
 
     /**
      * @param opener        opens the real store
@@ -68,14 +73,19 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
      */
     public boolean open() {
         if (store != null) {
+            retryFailedActions();
             return true;
         }
-        if (!opening.compareAndSet(false, true)) {
+        if (closed || !opening.compareAndSet(false, true)) {
             return store != null;
         }
         boolean first = nextAttempt == Instant.MIN;
         try {
             RefreshTokenStore opened = opener.open();
+            if (closed) { // the application stopped while the database was being reached
+                closeQuietly(opened);
+                return false;
+            }
             store = opened;
             if (!first) {
                 LOG.log(Level.INFO, "TG-1008 the refresh-token store on {0} is connected: the token endpoints serve again", name);
@@ -102,8 +112,8 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
         nextAttempt = clock.instant().plus(retryInterval);
         if (!wasFailing) {
             LOG.log(Level.WARNING, "TG-1007 the refresh-token store on {0} cannot reach its database ({1}): the token, revocation and"
-                    + " introspection endpoints answer 503 until it does (bearer validation goes on); trying again every {2}", name,
-                    describe(e), retryInterval);
+                    + " introspection endpoints answer 503 until it does; bearer validation goes on, but revocations kept before this start"
+                    + " are enforced only once it connects; trying again every {2}", name, describe(e), retryInterval);
         } else {
             LOG.log(Level.DEBUG, "the refresh-token store on {0} still cannot reach its database: {1}", name, describe(e));
         }
@@ -117,11 +127,24 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
     }
 
-    private static void runSafely(Runnable action) {
+    /** Runs an action; one that fails goes back on the queue, to be tried again once the retry interval has passed. */
+    private void runSafely(Runnable action) {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TG-1005 a start-up task of the refresh-token store failed: " + e, e);
+            LOG.log(Level.WARNING, "TG-1005 a start-up task of the refresh-token store failed (tried again in {0}): {1}", retryInterval,
+                    String.valueOf(e));
+            nextActionRetry = clock.instant().plus(retryInterval);
+            failedActions.add(action);
+        }
+    }
+
+    private void retryFailedActions() {
+        if (!failedActions.isEmpty() && !clock.instant().isBefore(nextActionRetry)) {
+            for (Runnable action; (action = failedActions.poll()) != null; ) {
+                whenAvailable.add(action);
+            }
+            runWhenAvailable();
         }
     }
 
@@ -129,9 +152,12 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     private RefreshTokenStore store() {
         RefreshTokenStore s = store;
         if (s != null) {
+            if (!failedActions.isEmpty()) {
+                retryFailedActions();
+            }
             return s;
         }
-        if (!clock.instant().isBefore(nextAttempt) && open()) {
+        if (!closed && !clock.instant().isBefore(nextAttempt) && open()) {
             return store;
         }
         StoreUnavailableException last = lastFailure;
@@ -153,9 +179,18 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
         }
     }
 
+    /** Closes the open store; an attempt still under way closes what it opens, and none starts any more. */
     @Override
     public void close() {
-        if (store instanceof AutoCloseable c) {
+        closed = true;
+        RefreshTokenStore s = store;
+        if (s != null) {
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(RefreshTokenStore s) {
+        if (s instanceof AutoCloseable c) {
             try {
                 c.close();
             } catch (Exception e) {
@@ -225,8 +260,8 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     }
 
     @Override
-    public List<Revocation> liveRevocations(Instant now) {
-        return store().liveRevocations(now);
+    public List<Revocation> liveRevocations(Instant now, Duration notBeforeLife) {
+        return store().liveRevocations(now, notBeforeLife);
     }
 
     @Override

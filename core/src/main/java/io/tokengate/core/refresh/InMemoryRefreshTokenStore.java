@@ -144,16 +144,25 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public List<Revocation> liveRevocations(Instant now) {
-        return revocations.values().stream().filter(r -> r.dropAt().isAfter(now)).toList();
+    public List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife) {
+        List<Revocation> out = new ArrayList<>(revocations.values().stream().filter(r -> r.dropAt().isAfter(now)).toList());
+        for (RefreshTokenFamily f : families.values()) {
+            if (f.state() == FamilyState.REVOKED && f.revokedAt() != null && f.revokedAt().plus(notBeforeLife).isAfter(now)) {
+                out.add(new Revocation(Revocation.Kind.FAMILY, f.familyId(), f.revokedAt(), f.revokedAt().plus(notBeforeLife)));
+            }
+        }
+        return out;
     }
 
     @Override
     public int deleteExpiredRevocations(Instant now, int batchSize) {
         int deleted = 0;
-        for (Iterator<Revocation> it = revocations.values().iterator(); it.hasNext() && deleted < batchSize; ) {
-            if (!it.next().dropAt().isAfter(now)) {
-                it.remove();
+        for (Map.Entry<String, Revocation> e : revocations.entrySet()) {
+            if (deleted >= batchSize) {
+                break;
+            }
+            // remove(key, value): a cut renewed meanwhile is another value and stays
+            if (!e.getValue().dropAt().isAfter(now) && revocations.remove(e.getKey(), e.getValue())) {
                 deleted++;
             }
         }

@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A revocation registry whose cuts outlive a restart: each cut is applied to the registry it wraps (memory, or the
- * cluster's) and then kept in a {@link RevocationStore}; at start {@link #reload()} re-applies the cuts that still
- * matter. The per-request check stays the wrapped registry's memory lookup. A cut the store cannot keep (its
+ * A revocation registry whose cuts outlive a restart: each cut of an access token or a subject is applied to the
+ * registry it wraps (memory, or the cluster's) and then kept in a {@link RevocationStore} (a family's cut is the
+ * family's own revoked record); at start {@link #reload()} re-applies the cuts that still matter, families included. The per-request check stays the wrapped registry's memory lookup. A cut the store cannot keep (its
  * database is down) is still enforced here and logged as {@code TG-1010}: it is lost only if this server restarts
  * before the token it concerns expires.
  */
@@ -38,7 +38,7 @@ public final class DurableRevocationRegistry implements RevocationRegistry {
     /** Re-applies every stored cut that still matters, on this server; returns how many. */
     public int reload() {
         int n = 0;
-        for (Revocation r : store.liveRevocations(clock.instant())) {
+        for (Revocation r : store.liveRevocations(clock.instant(), longestTokenLifetime.plus(clockSkew))) {
             registry.restore(r);
             n++;
         }
@@ -57,10 +57,10 @@ public final class DurableRevocationRegistry implements RevocationRegistry {
         keep(new Revocation(Revocation.Kind.SUBJECT, subject, notBefore, notBefore.plus(longestTokenLifetime).plus(clockSkew)));
     }
 
+    /** A family's cut is kept by the family's own record (revoked, and when), which the store writes with it. */
     @Override
     public void revokeFamily(String familyId, Instant notBefore) {
         registry.revokeFamily(familyId, notBefore);
-        keep(new Revocation(Revocation.Kind.FAMILY, familyId, notBefore, notBefore.plus(longestTokenLifetime).plus(clockSkew)));
     }
 
     private void keep(Revocation r) {

@@ -11,13 +11,19 @@ import java.util.List;
 public interface RevocationStore {
 
     /**
-     * Keeps a cut. A cut of the same kind and key replaces the stored one when its {@code at} is later; otherwise
-     * nothing changes.
+     * Keeps a cut of an access token or a subject (a family's revocation is its own record). A cut of the same kind
+     * and key replaces the stored one when its {@code at} is later; otherwise nothing changes.
      */
     void saveRevocation(Revocation revocation);
 
-    /** The stored cuts that still matter at {@code now} ({@code dropAt} after it): what a server re-applies at start. */
-    List<Revocation> liveRevocations(Instant now);
+    /**
+     * What a server re-applies at start: the stored cuts that still matter at {@code now} ({@code dropAt} after it),
+     * and a {@link Revocation.Kind#FAMILY} cut for every refresh-token family revoked within {@code notBeforeLife}
+     * before {@code now} — a family's revocation is kept by its own record, written with it.
+     *
+     * @param notBeforeLife how long a "not before" cut matters: the longest access-token lifetime plus the clock skew
+     */
+    List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife);
 
     /** Deletes up to {@code batchSize} cuts that stopped mattering ({@code dropAt} at or before {@code now}); returns how many. */
     int deleteExpiredRevocations(Instant now, int batchSize);

@@ -115,4 +115,136 @@ class DeferredStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aStartUpTaskThatFailsIsTriedAgainAfterTheIntervalUntilItSucceeds() {
+        databaseUp.set(true);
+        assertTrue(store.open());
+        AtomicInteger runs = new AtomicInteger();
+        store.whenAvailable(() -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new StoreUnavailableException("the reload failed", null);
+            }
+        });
+        assertEquals(1, runs.get());
+        store.findToken("h");
+        assertEquals(1, runs.get(), "not again inside the interval");
+        clock.advance(Duration.ofSeconds(5));
+        store.findToken("h");
+        assertEquals(2, runs.get(), "again after it, on the next use of the store");
+        clock.advance(Duration.ofSeconds(5));
+        store.findToken("h");
+        assertEquals(2, runs.get(), "and never once it succeeded");
+    }
+
+    /** The application stops while the database is being reached: what the attempt opens is closed, nothing opens later. */
+    @Test
+    void closingWhileAnAttemptIsUnderWayClosesWhatItOpensAndStopsForGood() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean closedStore = new AtomicBoolean();
+        AutoCloseable resource = () -> closedStore.set(true);
+        DeferredStore slow = new DeferredStore(() -> {
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ClosingStore(resource);
+        }, "jdbc/test", clock, Duration.ofSeconds(5));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> attempt = pool.submit(slow::open);
+            assertTrue(inside.await(10, TimeUnit.SECONDS));
+            slow.close();
+            release.countDown();
+            assertFalse(attempt.get(10, TimeUnit.SECONDS), "the stopped application's store does not open");
+            assertTrue(closedStore.get(), "what the attempt opened is closed");
+            assertFalse(slow.open());
+            assertThrows(StoreUnavailableException.class, () -> slow.findToken("h"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** An in-memory store that closes a resource with itself. */
+    private static final class ClosingStore implements RefreshTokenStore, AutoCloseable {
+        private final InMemoryRefreshTokenStore delegate = new InMemoryRefreshTokenStore();
+        private final AutoCloseable resource;
+
+        ClosingStore(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        public void close() throws Exception {
+            resource.close();
+        }
+
+        @Override
+        public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+            delegate.createFamily(family, firstToken);
+        }
+
+        @Override
+        public java.util.Optional<RefreshTokenRecord> findToken(String tokenHash) {
+            return delegate.findToken(tokenHash);
+        }
+
+        @Override
+        public java.util.Optional<RefreshTokenFamily> findFamily(String familyId) {
+            return delegate.findFamily(familyId);
+        }
+
+        @Override
+        public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, java.time.Instant now, java.time.Instant idle) {
+            return delegate.rotate(presentedHash, successor, now, idle);
+        }
+
+        @Override
+        public boolean revokeFamily(String familyId, java.time.Instant now, String reason) {
+            return delegate.revokeFamily(familyId, now, reason);
+        }
+
+        @Override
+        public List<String> revokeFamiliesOfSubject(String subject, java.time.Instant now, String reason) {
+            return delegate.revokeFamiliesOfSubject(subject, now, reason);
+        }
+
+        @Override
+        public List<String> revokeFamiliesOfClient(String clientId, java.time.Instant now, String reason) {
+            return delegate.revokeFamiliesOfClient(clientId, now, reason);
+        }
+
+        @Override
+        public List<RefreshTokenFamily> familiesOfSubject(String subject) {
+            return delegate.familiesOfSubject(subject);
+        }
+
+        @Override
+        public int deleteExpired(java.time.Instant now, java.time.Instant revokedBefore, int batchSize) {
+            return delegate.deleteExpired(now, revokedBefore, batchSize);
+        }
+
+        @Override
+        public int deleteRotatedTokens(java.time.Instant rotatedBefore, int batchSize) {
+            return delegate.deleteRotatedTokens(rotatedBefore, batchSize);
+        }
+
+        @Override
+        public void saveRevocation(io.tokengate.core.revocation.Revocation revocation) {
+            delegate.saveRevocation(revocation);
+        }
+
+        @Override
+        public List<io.tokengate.core.revocation.Revocation> liveRevocations(java.time.Instant now, Duration notBeforeLife) {
+            return delegate.liveRevocations(now, notBeforeLife);
+        }
+
+        @Override
+        public int deleteExpiredRevocations(java.time.Instant now, int batchSize) {
+            return delegate.deleteExpiredRevocations(now, batchSize);
+        }
+    }
 }

@@ -93,9 +93,9 @@ public final class FaultyStore implements RefreshTokenStore {
     }
 
     @Override
-    public java.util.List<io.tokengate.core.revocation.Revocation> liveRevocations(Instant now) {
+    public java.util.List<io.tokengate.core.revocation.Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife) {
         check("liveRevocations");
-        return delegate.liveRevocations(now);
+        return delegate.liveRevocations(now, notBeforeLife);
     }
 
     @Override

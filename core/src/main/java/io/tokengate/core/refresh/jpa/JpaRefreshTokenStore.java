@@ -280,42 +280,69 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
                 FamilyEntity.class).setParameter("s", subject).getResultList().stream().map(JpaRefreshTokenStore::toFamily).toList());
     }
 
+    /**
+     * A conditional UPDATE (only a later cut replaces the row), else an INSERT; two servers inserting the same cut
+     * at once make one of them fail on the key, and its second attempt takes the UPDATE.
+     */
     @Override
     public void saveRevocation(Revocation revocation) {
-        String id = revocation.kind().name().charAt(0) + ":" + revocation.key();
+        String id = revocationId(revocation.kind(), revocation.key());
         for (int attempt = 0; ; attempt++) {
             try {
                 inTransaction(em -> {
-                    RevocationEntity e = em.find(RevocationEntity.class, id);
-                    if (e == null) {
-                        e = new RevocationEntity();
+                    int updated = em.createQuery("UPDATE TokenGateRevocation r SET r.cutAt = :at, r.dropAt = :dropAt WHERE r.id = :id"
+                                    + " AND r.cutAt < :at").setParameter("at", revocation.at().toEpochMilli())
+                            .setParameter("dropAt", revocation.dropAt().toEpochMilli()).setParameter("id", id).executeUpdate();
+                    if (updated == 0 && em.find(RevocationEntity.class, id) == null) {
+                        RevocationEntity e = new RevocationEntity();
                         e.id = id;
                         e.kind = revocation.kind().name();
                         e.key = revocation.key();
                         e.cutAt = revocation.at().toEpochMilli();
                         e.dropAt = revocation.dropAt().toEpochMilli();
                         em.persist(e);
-                    } else if (revocation.at().toEpochMilli() > e.cutAt) {
-                        e.cutAt = revocation.at().toEpochMilli();
-                        e.dropAt = Math.max(e.dropAt, revocation.dropAt().toEpochMilli());
                     }
                     return null;
                 });
                 return;
             } catch (StoreUnavailableException e) {
-                if (attempt > 0) { // two servers inserting the same cut at once: the second attempt finds the row
+                if (attempt > 0) {
                     throw e;
                 }
             }
         }
     }
 
+    /**
+     * The row key of a cut: a hash of its kind and key, so the database's collation (MariaDB's ignores case and
+     * trailing spaces) can never fold two subjects into one row.
+     */
+    static String revocationId(Revocation.Kind kind, String key) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((kind.name() + ":" + key).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
-    public List<Revocation> liveRevocations(Instant now) {
-        return inTransaction(em -> em.createQuery("SELECT r FROM TokenGateRevocation r WHERE r.dropAt > :now", RevocationEntity.class)
-                .setParameter("now", now.toEpochMilli()).getResultList().stream()
-                .map(e -> new Revocation(Revocation.Kind.valueOf(e.kind), e.key, Instant.ofEpochMilli(e.cutAt), Instant.ofEpochMilli(e.dropAt)))
-                .toList());
+    public List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife) {
+        return inTransaction(em -> {
+            List<Revocation> out = new ArrayList<>();
+            for (RevocationEntity e : em.createQuery("SELECT r FROM TokenGateRevocation r WHERE r.dropAt > :now", RevocationEntity.class)
+                    .setParameter("now", now.toEpochMilli()).getResultList()) {
+                out.add(new Revocation(Revocation.Kind.valueOf(e.kind), e.key, Instant.ofEpochMilli(e.cutAt), Instant.ofEpochMilli(e.dropAt)));
+            }
+            for (Object[] f : em.createQuery("SELECT f.familyId, f.revokedAt FROM TokenGateFamily f WHERE f.revokedAt > :since"
+                            + " AND f.state = :revoked", Object[].class).setParameter("since", now.minus(notBeforeLife).toEpochMilli())
+                    .setParameter("revoked", FamilyState.REVOKED.name()).getResultList()) {
+                Instant at = Instant.ofEpochMilli(number(f[1]));
+                out.add(new Revocation(Revocation.Kind.FAMILY, (String) f[0], at, at.plus(notBeforeLife)));
+            }
+            return out;
+        });
     }
 
     @Override
@@ -323,8 +350,9 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
         return inTransaction(em -> {
             List<String> ids = em.createQuery("SELECT r.id FROM TokenGateRevocation r WHERE r.dropAt <= :now", String.class)
                     .setParameter("now", now.toEpochMilli()).setMaxResults(batchSize).getResultList();
-            return ids.isEmpty() ? 0 : em.createQuery("DELETE FROM TokenGateRevocation r WHERE r.id IN :ids").setParameter("ids", ids)
-                    .executeUpdate();
+            // dropAt again: a cut renewed since the SELECT stays
+            return ids.isEmpty() ? 0 : em.createQuery("DELETE FROM TokenGateRevocation r WHERE r.id IN :ids AND r.dropAt <= :now")
+                    .setParameter("ids", ids).setParameter("now", now.toEpochMilli()).executeUpdate();
         });
     }
 

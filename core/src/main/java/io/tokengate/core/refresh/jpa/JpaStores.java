@@ -43,36 +43,47 @@ public final class JpaStores {
      * {@code extra} asks for schema generation); the store owns its factory and closes it with
      * {@link JpaRefreshTokenStore#close()}.
      *
-     * @throws StoreUnavailableException when the database cannot be reached (or the tables are not there): try again later
-     * @throws RuntimeException          anything else, e.g. no JPA provider: a configuration error
+     * @throws StoreUnavailableException when the database cannot be reached: try again later
+     * @throws RuntimeException          anything else (no JPA provider, tables missing or refused): a configuration error
      */
     public static JpaRefreshTokenStore open(DataSource dataSource, Map<String, Object> extra) {
         EntityManagerFactory emf;
         try {
             emf = entityManagerFactory(dataSource, extra);
         } catch (RuntimeException e) {
-            if (causedBySql(e)) {
-                throw new StoreUnavailableException("cannot reach the database", e);
-            }
-            throw e;
+            throw classified(e);
         }
         JpaRefreshTokenStore store = new JpaRefreshTokenStore(emf);
         try {
             store.checkTables();
         } catch (RuntimeException e) {
             emf.close();
-            throw e;
+            throw classified(e);
         }
         return store;
     }
 
-    private static boolean causedBySql(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException) {
-                return true;
+    /**
+     * A failure to open the store: {@link StoreUnavailableException} when the database could not be reached (try
+     * again); an {@link IllegalStateException} when it answered with an error that waiting does not mend — a table
+     * that is not there or may not be created (SQLState class 42: the DDL was not applied under
+     * {@code schema-generation=none}, or the user lacks the right), or no SQL error at all (a mapping or provider problem).
+     */
+    private static RuntimeException classified(RuntimeException e) {
+        java.sql.SQLException sql = null;
+        for (Throwable t = e; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s) {
+                sql = s;
             }
         }
-        return false;
+        if (sql == null) {
+            return e instanceof StoreUnavailableException ? new IllegalStateException(String.valueOf(e.getCause()), e) : e;
+        }
+        if (sql instanceof java.sql.SQLSyntaxErrorException || (sql.getSQLState() != null && sql.getSQLState().startsWith("42"))) {
+            return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage()
+                    + "): apply the shipped DDL or let the store create them (tokengate.schema-generation=create)", e);
+        }
+        return e instanceof StoreUnavailableException u ? u : new StoreUnavailableException("cannot reach the database", e);
     }
 
     /** The factory behind the store, e.g. to close it when the application stops. */
