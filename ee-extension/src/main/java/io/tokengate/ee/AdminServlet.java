@@ -1,10 +1,10 @@
 package io.tokengate.ee;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.ServletException;
@@ -15,12 +15,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jose4j.json.JsonUtil;
 
 import io.tokengate.core.TokenGate;
+import io.tokengate.core.endpoint.OAuthError;
+import io.tokengate.core.endpoint.OAuthErrors;
 import io.tokengate.core.keys.KeySet;
 import io.tokengate.core.keys.KeySetException;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.refresh.StoreUnavailableException;
-import io.tokengate.servlet.EndpointServlet;
-import io.tokengate.servlet.JsonResponses;
+import io.tokengate.servlet.BearerTokenFilter;
+import io.tokengate.servlet.CsrfPolicy;
+import io.tokengate.servlet.HttpAnswers;
 import io.tokengate.servlet.TokenGateListener;
 
 /**
@@ -49,14 +52,14 @@ final class AdminServlet extends HttpServlet {
         String admin = "admin:" + request.getUserPrincipal().getName();
         boolean post = "POST".equals(request.getMethod());
         if (!post && !"GET".equals(request.getMethod())) {
-            JsonResponses.error(response, 405, "invalid_request", "Use GET or POST");
+            HttpAnswers.write(response, OAuthErrors.methodNotAllowed("GET, POST", "Use GET or POST"));
             return;
         }
         // only a bearer token is sure not to ride along with a cross-site form (a browser resends Basic credentials)
-        boolean bearer = request.getAttribute(io.tokengate.servlet.BearerTokenFilter.TOKEN_ATTRIBUTE) != null;
-        if (post && !bearer && !EndpointServlet.csrfSafe(request)) {
-            JsonResponses.error(response, 400, "invalid_request", "A cookie-authenticated change needs an allowed Origin and the "
-                    + EndpointServlet.CSRF_HEADER + " header");
+        boolean bearer = request.getAttribute(BearerTokenFilter.TOKEN_ATTRIBUTE) != null;
+        if (post && !bearer && !CsrfPolicy.of(request.getServletContext()).passed(request)) {
+            HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "A cookie-authenticated change needs an allowed Origin and the "
+                    + CsrfPolicy.HEADER + " header");
             return;
         }
         try {
@@ -64,7 +67,7 @@ final class AdminServlet extends HttpServlet {
                 case "GET /families" -> {
                     String subject = one(request, "subject");
                     if (subject == null) {
-                        JsonResponses.error(response, 400, "invalid_request", "Send one subject");
+                        HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "Send one subject");
                         return;
                     }
                     List<Object> families = new ArrayList<>();
@@ -74,54 +77,54 @@ final class AdminServlet extends HttpServlet {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("subject", subject);
                     body.put("families", families);
-                    JsonResponses.write(response, 200, JsonUtil.toJson(body));
+                    HttpAnswers.json(response, JsonUtil.toJson(body));
                 }
                 case "POST /revoke-family" -> {
                     String family = one(request, "family_id");
                     if (family == null) {
-                        JsonResponses.error(response, 400, "invalid_request", "Send one family_id");
+                        HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "Send one family_id");
                         return;
                     }
                     boolean revoked = tokenGate.refreshTokens().revokeFamily(family, admin);
-                    LOG.log(Level.INFO, "TG-0407 {0} revoked family {1} (was active: {2})", admin, family, revoked);
-                    JsonResponses.write(response, 200, JsonUtil.toJson(Map.of("family_id", family, "revoked", revoked)));
+                    EeLog.ADMIN_REVOKED_FAMILY.log(LOG, admin, family, revoked);
+                    HttpAnswers.json(response, JsonUtil.toJson(Map.of("family_id", family, "revoked", revoked)));
                 }
                 case "POST /revoke-subject" -> {
                     String subject = one(request, "subject");
                     if (subject == null) {
-                        JsonResponses.error(response, 400, "invalid_request", "Send one subject");
+                        HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "Send one subject");
                         return;
                     }
                     List<String> ids = tokenGate.refreshTokens().revokeSubject(subject, admin);
-                    LOG.log(Level.INFO, "TG-0407 {0} signed {1} out everywhere ({2} families)", admin, subject, ids.size());
-                    JsonResponses.write(response, 200, JsonUtil.toJson(Map.of("subject", subject, "revoked_families", ids)));
+                    EeLog.ADMIN_SIGNED_OUT.log(LOG, admin, subject, ids.size());
+                    HttpAnswers.json(response, JsonUtil.toJson(Map.of("subject", subject, "revoked_families", ids)));
                 }
-                case "GET /keys" -> JsonResponses.write(response, 200, keys(tokenGate.keyRing().current()));
+                case "GET /keys" -> HttpAnswers.json(response, keys(tokenGate.keyRing().current()));
                 case "POST /keys/rotate" -> {
                     KeySet now = tokenGate.rotateKeys();
-                    LOG.log(Level.INFO, "TG-0407 {0} rotated the signing keys: {1}", admin, now.describe());
-                    JsonResponses.write(response, 200, keys(now));
+                    EeLog.ADMIN_ROTATED_KEYS.log(LOG, admin, now.describe());
+                    HttpAnswers.json(response, keys(now));
                 }
                 case "POST /keys/retire" -> {
                     String kid = one(request, "kid");
                     if (kid == null) {
-                        JsonResponses.error(response, 400, "invalid_request", "Send one kid");
+                        HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "Send one kid");
                         return;
                     }
                     KeySet now = tokenGate.retireKey(kid);
-                    LOG.log(Level.WARNING, "TG-0407 {0} retired key {1}: tokens it signed are refused from now on; keys {2}", admin, kid,
+                    EeLog.ADMIN_RETIRED_KEY.log(LOG, admin, kid,
                             now.describe());
-                    JsonResponses.write(response, 200, keys(now));
+                    HttpAnswers.json(response, keys(now));
                 }
-                default -> JsonResponses.error(response, 404, "invalid_request", "No such administration action");
+                default -> HttpAnswers.error(response, OAuthError.NOT_FOUND, "No such administration action");
             }
         } catch (KeySetException e) {
-            JsonResponses.error(response, 409, "invalid_request", e.getMessage());
+            HttpAnswers.write(response, OAuthErrors.error(409, OAuthError.INVALID_REQUEST, e.getMessage()));
         } catch (StoreUnavailableException e) {
-            JsonResponses.error(response, 503, "temporarily_unavailable", "The token store is unavailable; try again");
+            HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The token store is unavailable; try again");
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "TG-0408 administration action " + action + " by " + admin + " failed", e);
-            JsonResponses.error(response, 503, "temporarily_unavailable", "The action failed; see the server log (TG-0408)");
+            EeLog.ADMIN_ACTION_FAILED.log(LOG, e, action, admin);
+            HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The action failed; see the server log (" + EeLog.ADMIN_ACTION_FAILED.id() + ")");
         }
     }
 
@@ -134,7 +137,7 @@ final class AdminServlet extends HttpServlet {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("family_id", f.familyId());
         m.put("client_id", f.clientId());
-        m.put("state", f.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("state", f.state().name().toLowerCase(Locale.ROOT));
         m.put("created_at", f.createdAt().toString());
         m.put("last_used_at", f.lastUsedAt().toString());
         m.put("expires_at", f.expiresAt().toString());

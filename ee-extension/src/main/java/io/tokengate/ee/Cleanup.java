@@ -1,12 +1,10 @@
 package io.tokengate.ee;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.ConfigurationException;
-import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.refresh.RefreshTokenService;
 
@@ -36,19 +34,16 @@ final class Cleanup implements Runnable {
     }
 
     static Cleanup read(Settings s) {
-        Duration interval = s.duration(Setting.CLEANUP_INTERVAL, Duration.ofMinutes(10));
-        int batch = s.integer(Setting.CLEANUP_BATCH_SIZE, 1000);
+        Duration interval = s.duration(EeSetting.CLEANUP_INTERVAL);
+        int batch = s.integer(EeSetting.CLEANUP_BATCH_SIZE);
         if (batch < 1 || batch > 100_000) {
-            throw new ConfigurationException(Setting.CLEANUP_BATCH_SIZE, "must be between 1 and 100000");
+            throw new ConfigurationException(EeSetting.CLEANUP_BATCH_SIZE, "must be between 1 and 100000");
         }
-        Duration keepRotated = s.duration(Setting.CLEANUP_KEEP_ROTATED, Duration.ofDays(30));
+        Duration keepRotated = s.duration(EeSetting.CLEANUP_KEEP_ROTATED);
         if (keepRotated.compareTo(Duration.ofHours(1)) < 0) { // retried refreshes and reuse detection need the recent ones
-            throw new ConfigurationException(Setting.CLEANUP_KEEP_ROTATED, "must be at least PT1H");
+            throw new ConfigurationException(EeSetting.CLEANUP_KEEP_ROTATED, "must be at least PT1H");
         }
-        Duration keepRevoked = s.duration(Setting.CLEANUP_KEEP_REVOKED, Duration.ofDays(7));
-        if (interval.isNegative() || keepRevoked.isNegative()) {
-            throw new ConfigurationException(interval.isNegative() ? Setting.CLEANUP_INTERVAL : Setting.CLEANUP_KEEP_REVOKED, "must not be negative");
-        }
+        Duration keepRevoked = s.duration(EeSetting.CLEANUP_KEEP_REVOKED); // durations are never negative
         return new Cleanup(interval, batch, keepRevoked, keepRotated, null);
     }
 
@@ -83,13 +78,11 @@ final class Cleanup implements Runnable {
             }
             if (families > 0 || tokens > 0 || revocations > 0) {
                 // plain numbers (no digit grouping) and the start instant: the line is read by people and by scripts
-                LOG.log(Level.INFO, "TG-0402 cleanup deleted {0} families, {1} rotated-token records and {2} expired revocations in {3} ms"
-                        + " (started {4})", Integer.toString(families), Integer.toString(tokens), Integer.toString(revocations),
+                EeLog.CLEANUP_DONE.log(LOG, Integer.toString(families), Integer.toString(tokens), Integer.toString(revocations),
                         Long.toString((System.nanoTime() - startedNanos) / 1_000_000), started.toString());
             }
         } catch (RuntimeException e) { // the database may be down: try again at the next interval
-            LOG.log(Level.WARNING, "TG-0403 cleanup failed after deleting {0} families and {1} rotated-token records, retried in {2}: {3}",
-                    families, tokens, interval, String.valueOf(e));
+            EeLog.CLEANUP_FAILED.log(LOG, families, tokens, interval, String.valueOf(e));
         }
     }
 }

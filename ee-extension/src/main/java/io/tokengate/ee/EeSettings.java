@@ -1,14 +1,21 @@
 package io.tokengate.ee;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.servlet.ServletContext;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.SettingKey;
 import io.tokengate.core.config.SettingsSource;
+import io.tokengate.servlet.ServletSetting;
 
 /**
  * Where an EE application's settings come from: MicroProfile Config when the server has it (system properties,
@@ -17,6 +24,10 @@ import io.tokengate.core.config.SettingsSource;
  */
 final class EeSettings {
     private static final String MP_CONFIG = "org.eclipse.microprofile.config.ConfigProvider";
+
+    /** Every key of every module. */
+    static final List<SettingKey> ALL_KEYS = Stream.of(Setting.class, ServletSetting.class, EeSetting.class)
+            .flatMap(module -> SettingKey.declaredIn(module).stream()).toList();
 
     private EeSettings() {
     }
@@ -30,7 +41,7 @@ final class EeSettings {
     /** {@code tokengate.mechanism} from MicroProfile Config or the system properties. */
     static boolean mechanismEnabled(ClassLoader loader) {
         SettingsSource source = microProfile(loader).orElse(System::getProperty);
-        return "true".equalsIgnoreCase(String.valueOf(source.get(Setting.MECHANISM.key())).trim());
+        return "true".equalsIgnoreCase(String.valueOf(source.get(EeSetting.MECHANISM.key())).trim());
     }
 
     static Optional<SettingsSource> microProfile(ClassLoader loader) {
@@ -39,7 +50,7 @@ final class EeSettings {
         } catch (ClassNotFoundException | LinkageError e) {
             return Optional.empty();
         }
-        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig(loader);
+        Config config = ConfigProvider.getConfig(loader);
         return Optional.of(key -> config.getOptionalValue(key, String.class).orElse(null));
     }
 
@@ -48,7 +59,7 @@ final class EeSettings {
         for (String entry : annotated.getAnnotation(TokenGateDefinition.class).settings()) {
             int eq = entry.indexOf('=');
             String key = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
-            if (eq < 1 || java.util.Arrays.stream(Setting.values()).noneMatch(s -> s.key().equals(key))) {
+            if (eq < 1 || ALL_KEYS.stream().noneMatch(s -> s.key().equals(key))) {
                 throw new ConfigurationException(key, "@TokenGateDefinition on " + annotated.getName() + ": '" + entry
                         + "' is not key=value with a TokenGate key");
             }

@@ -16,15 +16,20 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.endpoint.EndpointResponse;
-import io.tokengate.servlet.EndpointServlet;
-import io.tokengate.servlet.JsonResponses;
+import io.tokengate.core.endpoint.Handoff;
+import io.tokengate.core.endpoint.OAuthError;
+import io.tokengate.core.endpoint.OAuthErrors;
+import io.tokengate.core.validation.AccessTokenPrincipal;
+import io.tokengate.servlet.BearerTokenFilter;
+import io.tokengate.servlet.CsrfPolicy;
+import io.tokengate.servlet.HttpAnswers;
 import io.tokengate.servlet.TokenGateListener;
 
 /**
  * The container-login hand-off: {@code POST} with {@code client_id} (and optionally {@code scope}) by a caller the
  * server has already authenticated (FORM, BASIC, OIDC, ...) returns the first token pair, the refresh token as the
- * httpOnly cookie for cookie-mode (browser) clients. Only public clients that may refresh are served (a browser must
- * not get a confidential or service client's tokens), and never to a caller authenticated by a TokenGate token. The caller's session authenticates the request, so it must
+ * httpOnly cookie for cookie-mode (browser) clients. Which clients are served is the core's {@link Handoff} rule;
+ * never a caller authenticated by a TokenGate token. The caller's session authenticates the request, so it must
  * pass the CSRF defence: an allowed {@code Origin} and {@code X-TokenGate-Refresh: 1}. The groups claim holds the
  * groups the application's identity stores give for the caller.
  */
@@ -35,49 +40,40 @@ final class HandoffServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         if (!"POST".equals(request.getMethod())) {
-            response.setHeader("Allow", "POST");
-            JsonResponses.error(response, 405, "invalid_request", "Use POST");
+            HttpAnswers.write(response, OAuthErrors.methodNotAllowed("POST", "Use POST"));
             return;
         }
         Principal caller = request.getUserPrincipal();
         if (caller == null) {
-            JsonResponses.error(response, 401, "invalid_request", "Sign in first");
+            HttpAnswers.error(response, OAuthError.UNAUTHORIZED, "Sign in first");
             return;
         }
-        if (caller instanceof io.tokengate.core.validation.AccessTokenPrincipal
-                || request.getAttribute(io.tokengate.servlet.BearerTokenFilter.TOKEN_ATTRIBUTE) != null) {
-            JsonResponses.error(response, 400, "invalid_request", "The hand-off is for callers signed in by the server's login, not by a token");
+        if (caller instanceof AccessTokenPrincipal || request.getAttribute(BearerTokenFilter.TOKEN_ATTRIBUTE) != null) {
+            HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "The hand-off is for callers signed in by the server's login, not by a token");
             return;
         }
-        TokenGate tokenGate = TokenGateListener.of(request.getServletContext());
-        if (!EndpointServlet.csrfSafe(request)) {
-            JsonResponses.error(response, 400, "invalid_request", "The hand-off needs an allowed Origin and the "
-                    + EndpointServlet.CSRF_HEADER + " header");
+        if (!CsrfPolicy.of(request.getServletContext()).passed(request)) {
+            HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "The hand-off needs an allowed Origin and the " + CsrfPolicy.HEADER + " header");
             return;
         }
         String[] clientIds = request.getParameterValues("client_id");
         String[] scopes = request.getParameterValues("scope");
         if (clientIds == null || clientIds.length != 1 || (scopes != null && scopes.length != 1)) {
-            JsonResponses.error(response, 400, "invalid_request", "Send one client_id (and at most one scope)");
-            return;
-        }
-        java.util.Optional<io.tokengate.core.client.ClientRegistration> client = tokenGate.clients().find(clientIds[0]);
-        if (client.isPresent() && (client.get().isConfidential() || !client.get().allows(io.tokengate.core.client.GrantType.REFRESH_TOKEN))) {
-            // a browser must not obtain the tokens (and scopes) of a server-side or service client
-            JsonResponses.error(response, 400, "unauthorized_client", "The hand-off serves public clients that may refresh (browser apps) only");
+            HttpAnswers.error(response, OAuthError.INVALID_REQUEST, "Send one client_id (and at most one scope)");
             return;
         }
         Set<String> groups;
         try {
             groups = groupsOf(caller);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "TG-0408 an identity store failed to give the groups of a hand-off caller: {0}", String.valueOf(e));
-            JsonResponses.error(response, 503, "temporarily_unavailable", "The identity store is unavailable; try again");
+            EeLog.HANDOFF_GROUPS_FAILED.log(LOG, String.valueOf(e));
+            HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The identity store is unavailable; try again");
             return;
         }
-        EndpointResponse r = tokenGate.endpoint().issueForAuthenticatedUser(clientIds[0], caller.getName(), groups,
-                scopes == null ? null : scopes[0], null, request.getHeader("User-Agent"), request.getRemoteAddr());
-        EndpointServlet.send(request, response, r);
+        TokenGate tokenGate = TokenGateListener.of(request.getServletContext());
+        EndpointResponse r = tokenGate.handoff().issue(new Handoff.Request(clientIds[0], caller.getName(), groups,
+                scopes == null ? null : scopes[0], null, request.getHeader("User-Agent"), request.getRemoteAddr()));
+        HttpAnswers.writeTokenResponse(request, response, r);
     }
 
     /** The caller's groups as the application's identity stores provide them (stores that provide groups). */

@@ -25,8 +25,7 @@ final class IdentityStoreVerifier implements CredentialVerifier {
             case VALID:
                 return Optional.of(new AuthenticatedUser(result.getCallerPrincipal().getName(), result.getCallerGroups()));
             case NOT_VALIDATED:
-                LOG.log(System.Logger.Level.WARNING, "TG-0405 no identity store validated the password of a password grant:"
-                        + " declare one (@DatabaseIdentityStoreDefinition, @LdapIdentityStoreDefinition or an IdentityStore bean)");
+                EeLog.NO_PASSWORD_STORE.log(LOG);
                 return Optional.empty();
             default:
                 return Optional.empty();

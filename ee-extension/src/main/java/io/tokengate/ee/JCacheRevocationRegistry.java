@@ -1,23 +1,36 @@
 package io.tokengate.ee;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.spi.CachingProvider;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
+import io.tokengate.core.config.ConfigurationException;
+import io.tokengate.core.config.Setting;
 import io.tokengate.core.revocation.InMemoryRevocationRegistry;
+import io.tokengate.core.revocation.Revocation;
 import io.tokengate.core.revocation.RevocationRegistry;
 
 /**
@@ -41,7 +54,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
 
     private final Cache<String, String> cache;
     private final InMemoryRevocationRegistry local;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ScheduledFuture<?> poller;
     /** The counter's epoch and the last entry number applied here. */
     private String epoch = "";
@@ -49,16 +62,18 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     /** Entry numbers taken by a writer but not readable yet, with when they were first missed. */
     private final Map<Long, Long> gaps = new HashMap<>();
     /** Entries applied here whose publication failed, published again at the next poll. */
-    private final java.util.Queue<String> unpublished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<String> unpublished = new ConcurrentLinkedQueue<>();
 
-    private JCacheRevocationRegistry(Cache<String, String> cache, InMemoryRevocationRegistry local, ScheduledExecutorService executor) {
+    private JCacheRevocationRegistry(Cache<String, String> cache, InMemoryRevocationRegistry local, Clock clock,
+                                     ScheduledExecutorService executor) {
         this.cache = cache;
         this.local = local;
+        this.clock = clock;
         synchronized (this) {
             String[] counter = counter();
             this.epoch = counter[0];
             this.applied = Long.parseLong(counter[1]);
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            Set<Long> seen = new HashSet<>();
             for (Iterator<Cache.Entry<String, String>> it = cache.iterator(); it.hasNext(); ) {
                 Cache.Entry<String, String> e = it.next();
                 if (e != null && e.getKey().startsWith("e:")) {
@@ -83,7 +98,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     }
 
     /** JNDI names under which servers publish their JCache {@code CacheManager} (Payara: when clustering is on). */
-    static final java.util.List<String> SERVER_CACHE_MANAGERS = java.util.List.of("payara/CacheManager");
+    static final List<String> SERVER_CACHE_MANAGERS = List.of("payara/CacheManager");
 
     /**
      * The server's own cache manager when it publishes one; with {@code portable} also the JCache provider found
@@ -95,34 +110,34 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     static CacheManager cacheManager(ClassLoader loader, boolean portable) {
         for (String name : SERVER_CACHE_MANAGERS) {
             try {
-                Object found = new javax.naming.InitialContext().lookup(name);
+                Object found = new InitialContext().lookup(name);
                 if (found instanceof CacheManager manager) {
                     return manager;
                 }
-            } catch (javax.naming.NamingException | RuntimeException e) {
+            } catch (NamingException | RuntimeException e) {
                 // not this server
             }
         }
         if (!portable) {
             return null;
         }
-        javax.cache.spi.CachingProvider provider = Caching.getCachingProvider(loader);
+        CachingProvider provider = Caching.getCachingProvider(loader);
         return provider.getCacheManager(provider.getDefaultURI(), loader);
     }
 
     /** Opens (or joins) the cache of this issuer in {@code manager}. */
-    static JCacheRevocationRegistry open(CacheManager manager, String issuer, Duration maxTokenLifetime, Duration clockSkew,
+    static JCacheRevocationRegistry open(CacheManager manager, String issuer, Duration maxTokenLifetime, Duration clockSkew, Clock clock,
                                          ScheduledExecutorService executor) {
         String name = "tokengate-revocation-" + Integer.toHexString(issuer.hashCode());
         Cache<String, String> cache = manager.getCache(name, String.class, String.class);
         long ttl = maxTokenLifetime.plus(clockSkew).toMillis();
         if (cache != null) {
             @SuppressWarnings("unchecked")
-            javax.cache.configuration.CompleteConfiguration<String, String> existing = cache.getConfiguration(
-                    javax.cache.configuration.CompleteConfiguration.class);
+            CompleteConfiguration<String, String> existing = cache.getConfiguration(
+                    CompleteConfiguration.class);
             javax.cache.expiry.Duration kept = existing.getExpiryPolicyFactory().create().getExpiryForCreation();
             if (kept != null && !kept.isEternal() && kept.getTimeUnit().toMillis(kept.getDurationAmount()) < ttl) {
-                throw new io.tokengate.core.config.ConfigurationException(io.tokengate.core.config.Setting.MAX_TOKEN_LIFETIME,
+                throw new ConfigurationException(Setting.MAX_TOKEN_LIFETIME,
                         "the cluster's revocation cache " + name + " keeps entries " + kept.getTimeUnit().toMillis(kept.getDurationAmount())
                         + " ms, less than this server's max-token-lifetime + clock-skew (" + ttl + " ms): configure every server alike");
             }
@@ -133,16 +148,14 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                     .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl)));
             try {
                 cache = manager.createCache(name, hazelcast(manager) ? HazelcastCaches.withoutEviction(config) : config);
-            } catch (javax.cache.CacheException e) { // another server created it meanwhile
+            } catch (CacheException e) { // another server created it meanwhile
                 cache = manager.getCache(name, String.class, String.class);
             }
         }
         if (!evictionFree(cache)) {
-            LOG.log(Level.WARNING, "TG-0409 the revocation cache {0} evicts entries beyond a maximum size: revocations beyond it are lost to"
-                    + " servers that join later. It was created by another server or by the data grid''s configuration; configure it"
-                    + " without eviction", name);
+            EeLog.CACHE_EVICTS.log(LOG, name);
         }
-        return on(cache, maxTokenLifetime, clockSkew, executor);
+        return on(cache, maxTokenLifetime, clockSkew, clock, executor);
     }
 
     /** Whether the manager is Hazelcast's and its API is visible here (Payara shows it to applications). */
@@ -161,9 +174,9 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     }
 
     /** A registry on a cache opened by the caller. */
-    static JCacheRevocationRegistry on(Cache<String, String> cache, Duration maxTokenLifetime, Duration clockSkew,
+    static JCacheRevocationRegistry on(Cache<String, String> cache, Duration maxTokenLifetime, Duration clockSkew, Clock clock,
                                        ScheduledExecutorService executor) {
-        return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(Clock.systemUTC(), maxTokenLifetime, clockSkew), executor);
+        return new JCacheRevocationRegistry(cache, new InMemoryRevocationRegistry(clock, maxTokenLifetime, clockSkew), clock, executor);
     }
 
     String cacheName() {
@@ -206,7 +219,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
 
     /** A cut read back from the store at start: this server's memory only (the cluster has it, or reads it itself). */
     @Override
-    public void restore(io.tokengate.core.revocation.Revocation revocation) {
+    public void restore(Revocation revocation) {
         revocation.applyTo(local);
     }
 
@@ -220,8 +233,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
             append(entry);
         } catch (RuntimeException e) {
             unpublished.add(entry);
-            LOG.log(Level.WARNING, "TG-0406 a revocation is enforced on this server but not yet shared with the cluster (retrying): {0}",
-                    String.valueOf(e));
+            EeLog.CLUSTER_WRITE_PENDING.log(LOG, String.valueOf(e));
         }
     }
 
@@ -230,7 +242,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
             String current = cache.get(SEQ);
             String next;
             if (current == null) {
-                next = java.util.UUID.randomUUID().toString().substring(0, 8) + ":1";
+                next = UUID.randomUUID().toString().substring(0, 8) + ":1";
                 if (!cache.putIfAbsent(SEQ, next)) {
                     continue;
                 }
@@ -275,8 +287,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
                     it.remove();
                 } else if (now - gap.getValue() > GAP_MILLIS) {
                     it.remove();
-                    LOG.log(Level.WARNING, "TG-0406 revocation entry {0} of the cluster never became readable (its writer failed, or the cache"
-                            + " evicted it): that revocation may be enforced on its own server only", gap.getKey());
+                    EeLog.CLUSTER_ENTRY_LOST.log(LOG, gap.getKey());
                 }
             }
             for (long n = applied + 1; n <= seq; n++) {
@@ -289,7 +300,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
             }
             applied = Math.max(applied, seq);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TG-0406 cannot read the cluster''s revocations (retrying): {0}", String.valueOf(e));
+            EeLog.CLUSTER_UNREADABLE.log(LOG, String.valueOf(e));
         }
     }
 

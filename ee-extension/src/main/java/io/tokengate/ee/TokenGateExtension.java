@@ -25,6 +25,7 @@ public final class TokenGateExtension implements Extension {
     void addMechanism(@Observes AfterTypeDiscovery event, BeanManager beanManager) {
         if (annotated || EeSettings.mechanismEnabled(Thread.currentThread().getContextClassLoader())) {
             event.addAnnotatedType(TokenGateMechanism.class, TokenGateMechanism.class.getName()).add(ApplicationScoped.Literal.INSTANCE);
+            event.addAnnotatedType(MechanismAuthenticator.class, MechanismAuthenticator.class.getName()).add(ApplicationScoped.Literal.INSTANCE);
         }
     }
 }

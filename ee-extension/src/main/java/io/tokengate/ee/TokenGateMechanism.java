@@ -2,15 +2,17 @@ package io.tokengate.ee;
 
 import java.io.IOException;
 
+import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.servlet.BearerAuthenticator;
 import io.tokengate.servlet.BearerTokenFilter;
-import io.tokengate.servlet.JsonResponses;
+import io.tokengate.servlet.HttpAnswers;
 
 /**
  * TokenGate as the application's Jakarta Security authentication mechanism. A valid bearer token logs the caller
@@ -19,17 +21,20 @@ import io.tokengate.servlet.JsonResponses;
  * no token on a protected resource (a container constraint, or a {@code tokengate.required-scopes} rule) is a 401
  * challenge, on an unprotected one the request goes on anonymously. TokenGate's OAuth endpoints are left to
  * themselves: the token, revocation and introspection endpoints authenticate clients, not bearer tokens.
- * Stateless: nothing is kept in a session. Added as a bean by {@link TokenGateExtension} only when activated.
+ * Stateless: nothing is kept in a session. Added as a bean by {@link TokenGateExtension} only when activated; its
+ * bearer check is injected ({@link MechanismAuthenticator}).
  */
 public class TokenGateMechanism implements HttpAuthenticationMechanism {
+    @Inject
+    MechanismAuthenticator check;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
-        Object a = request.getServletContext().getAttribute(EeHost.AUTHENTICATOR_ATTRIBUTE);
+        BearerAuthenticator authenticator = check.get();
         try {
-            if (!(a instanceof BearerAuthenticator authenticator)) {
+            if (authenticator == null) {
                 // TokenGate did not start (the deployment failed): refuse rather than let anyone through
-                JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
+                HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The access check is not configured");
                 return AuthenticationStatus.SEND_FAILURE;
             }
             if (authenticator.isOAuthEndpoint(request)) {

@@ -64,7 +64,7 @@ class JCacheOnHazelcastTest {
     @Test
     void moreRevokedTokensThanHazelcastsDefaultCacheHoldsAreAllKeptForAJoiningServer() {
         String issuer = "https://issuer.example/" + java.util.UUID.randomUUID();
-        JCacheRevocationRegistry first = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), EXECUTOR);
+        JCacheRevocationRegistry first = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), java.time.Clock.systemUTC(), EXECUTOR);
         int revoked = 12_000;
         Instant exp = Instant.now().plus(Duration.ofMinutes(5));
         try {
@@ -75,7 +75,7 @@ class JCacheOnHazelcastTest {
             first.close();
         }
         // a server that joins now learns every revocation from the cache
-        JCacheRevocationRegistry joining = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), EXECUTOR);
+        JCacheRevocationRegistry joining = JCacheRevocationRegistry.open(manager(), issuer, Duration.ofHours(1), Duration.ofSeconds(30), java.time.Clock.systemUTC(), EXECUTOR);
         try {
             int enforced = 0;
             for (int i = 0; i < revoked; i++) {

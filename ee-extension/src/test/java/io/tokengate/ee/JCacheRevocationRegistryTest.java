@@ -87,7 +87,7 @@ class JCacheRevocationRegistryTest {
     }
 
     private JCacheRevocationRegistry server() {
-        return JCacheRevocationRegistry.on(cache(), Duration.ofHours(1), Duration.ofSeconds(30), executor);
+        return JCacheRevocationRegistry.on(cache(), Duration.ofHours(1), Duration.ofSeconds(30), java.time.Clock.systemUTC(), executor);
     }
 
     @Test

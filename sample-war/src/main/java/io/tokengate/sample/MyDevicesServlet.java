@@ -1,6 +1,7 @@
 package io.tokengate.sample;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jose4j.json.JsonUtil;
 
 import io.tokengate.core.TokenGate;
+import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 import io.tokengate.servlet.BearerTokenFilter;
-import io.tokengate.servlet.JsonResponses;
+import io.tokengate.servlet.HttpAnswers;
 import io.tokengate.servlet.TokenGateListener;
 
 /**
@@ -43,7 +45,7 @@ public class MyDevicesServlet extends HttpServlet {
         if (action.equals("GET /devices")) {
             List<Object> devices = new ArrayList<>();
             for (RefreshTokenFamily f : tokenGate.refreshTokens().families(token.subject())) {
-                if (f.usableAt(java.time.Instant.now())) {
+                if (f.usableAt(Instant.now())) {
                     Map<String, Object> d = new LinkedHashMap<>();
                     d.put("client_id", f.clientId());
                     d.put("signed_in_at", f.createdAt().toString());
@@ -59,7 +61,7 @@ public class MyDevicesServlet extends HttpServlet {
             int families = tokenGate.refreshTokens().revokeSubject(token.subject(), token.subject()).size();
             response.getWriter().write(JsonUtil.toJson(Map.of("signed_out_devices", families)));
         } else {
-            JsonResponses.error(response, 404, "not_found", "No such resource");
+            HttpAnswers.error(response, OAuthError.NOT_FOUND, "No such resource");
         }
     }
 }

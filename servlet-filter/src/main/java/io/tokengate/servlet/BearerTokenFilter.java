@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Settings;
+import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.config.SettingsSource;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 
@@ -49,7 +50,7 @@ public final class BearerTokenFilter implements Filter {
         } catch (ConfigurationException | ServletException e) {
             // never throw: a container may then run the application without its filter, i.e. unprotected
             failure = e.getMessage();
-            LOG.log(System.Logger.Level.ERROR, "TG-0304 the bearer filter {0} refuses every request: {1}", filterConfig.getFilterName(), failure);
+            ServletLog.FILTER_REFUSES_ALL.log(LOG, filterConfig.getFilterName(), failure);
         }
     }
 
@@ -58,7 +59,7 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         if (failure != null) {
-            JsonResponses.error(response, 503, "temporarily_unavailable", "The access check is not configured");
+            HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The access check is not configured");
             return;
         }
         if (authenticator.isOAuthEndpoint(request)) {

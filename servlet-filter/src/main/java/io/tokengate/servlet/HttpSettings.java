@@ -5,64 +5,68 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
+import io.tokengate.core.config.SettingKey;
 import io.tokengate.core.config.Settings;
 
 /**
- * The HTTP-side settings of the endpoints, read and checked once at start-up (so a bad value fails the
- * deployment, not every request).
+ * The HTTP side of the endpoints, read and checked once at start-up (so a bad value fails the deployment, not every
+ * request).
  *
  * @param maxRequestSize    largest endpoint request body
- * @param allowedOrigins    origins a cookie-authenticated request may come from
- * @param insecureLocalhost refresh cookie without Secure (http://localhost issuers only)
- * @param cookiePath        Path of the refresh cookie: the deepest folder holding both the token and the revocation
- *                          endpoint, so a browser sends it to both and nowhere else
+ * @param csrf              the CSRF defence of browser requests
+ * @param cookie            the refresh cookie of cookie-mode clients
  * @param jwksMaxAge        Cache-Control max-age of the JWKS
+ * @param tokenPath         where the token endpoint is registered, relative to the application
+ * @param revocationPath    the revocation endpoint's
+ * @param introspectionPath the introspection endpoint's
+ * @param jwksPath          the JWKS's
  */
-record HttpSettings(int maxRequestSize, Set<String> allowedOrigins, boolean insecureLocalhost, String cookiePath, Duration jwksMaxAge) {
+record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, Duration jwksMaxAge, String tokenPath, String revocationPath,
+                    String introspectionPath, String jwksPath) {
     /** Context attribute holding the application's HttpSettings, read once when TokenGate starts. */
     static final String ATTRIBUTE = "io.tokengate.HttpSettings";
+    /** Where the RFC 8414 metadata is, relative to the application (RFC 8414 §3). */
+    static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
 
     /** The application's HttpSettings, as read at start-up. */
-    static HttpSettings of(jakarta.servlet.ServletContext context) throws jakarta.servlet.ServletException {
+    static HttpSettings of(ServletContext context) throws ServletException {
         Object http = context.getAttribute(ATTRIBUTE);
         return http instanceof HttpSettings h ? h : read(TokenGateListener.of(context).settings(), context.getContextPath());
     }
 
     static HttpSettings read(Settings s, String contextPath) {
         String issuer = s.required(Setting.ISSUER);
-        int max = s.integer(Setting.MAX_REQUEST_SIZE, 65536);
+        int max = s.integer(ServletSetting.MAX_REQUEST_SIZE);
         if (max < 1024) {
-            throw new ConfigurationException(Setting.MAX_REQUEST_SIZE, "must be at least 1024 bytes");
+            throw new ConfigurationException(ServletSetting.MAX_REQUEST_SIZE, "must be at least 1024 bytes");
         }
-        List<String> origins = s.list(Setting.ALLOWED_ORIGINS);
+        List<String> origins = s.list(ServletSetting.ALLOWED_ORIGINS);
         for (String o : origins) {
-            if (!o.equals(origin(o, Setting.ALLOWED_ORIGINS))) {
-                throw new ConfigurationException(Setting.ALLOWED_ORIGINS, "'" + o + "' is not an origin (scheme://host[:port])");
+            if (!o.equals(origin(o, ServletSetting.ALLOWED_ORIGINS))) {
+                throw new ConfigurationException(ServletSetting.ALLOWED_ORIGINS, "'" + o + "' is not an origin (scheme://host[:port])");
             }
         }
-        boolean insecure = s.bool(Setting.COOKIE_INSECURE_LOCALHOST, false);
+        boolean insecure = s.bool(ServletSetting.COOKIE_INSECURE_LOCALHOST);
         if (insecure) {
             URI u = URI.create(issuer);
             if (!"http".equals(u.getScheme()) || !Set.of("localhost", "127.0.0.1", "[::1]").contains(u.getHost())) {
-                throw new ConfigurationException(Setting.COOKIE_INSECURE_LOCALHOST, "is only for an http://localhost issuer, not " + issuer);
+                throw new ConfigurationException(ServletSetting.COOKIE_INSECURE_LOCALHOST, "is only for an http://localhost issuer, not " + issuer);
             }
         }
-        Duration jwksMaxAge = s.duration(Setting.JWKS_MAX_AGE, Duration.ofMinutes(5));
-        String token = s.get(Setting.TOKEN_PATH, "/oauth/token");
-        String revocation = s.get(Setting.REVOCATION_PATH, "/oauth/revoke");
-        for (Setting p : List.of(Setting.TOKEN_PATH, Setting.REVOCATION_PATH, Setting.INTROSPECTION_PATH, Setting.JWKS_PATH)) {
-            String v = s.get(p);
-            if (v != null && (!v.startsWith("/") || v.contains("*"))) {
-                throw new ConfigurationException(p, "'" + v + "' must be a path starting with / (no wildcards)");
-            }
-        }
-        return new HttpSettings(max, origins.isEmpty() ? Set.of(origin(issuer, Setting.ISSUER)) : Set.copyOf(origins), insecure,
-                contextPath + commonFolder(token, revocation), jwksMaxAge);
+        String token = s.path(ServletSetting.TOKEN_PATH);
+        String revocation = s.path(ServletSetting.REVOCATION_PATH);
+        CsrfPolicy csrf = new CsrfPolicy(origins.isEmpty() ? Set.of(origin(issuer, Setting.ISSUER)) : Set.copyOf(origins));
+        return new HttpSettings(max, csrf, new RefreshCookie(contextPath + commonFolder(token, revocation), insecure),
+                s.duration(ServletSetting.JWKS_MAX_AGE), token, revocation, s.path(ServletSetting.INTROSPECTION_PATH),
+                s.path(ServletSetting.JWKS_PATH));
     }
 
-    private static String origin(String url, Setting setting) {
+    private static String origin(String url, SettingKey setting) {
         try {
             URI u = URI.create(url);
             if (u.getScheme() == null || u.getRawAuthority() == null) {
@@ -79,7 +83,7 @@ record HttpSettings(int maxRequestSize, Set<String> allowedOrigins, boolean inse
         String[] x = a.split("/");
         String[] y = b.split("/");
         StringBuilder common = new StringBuilder();
-        for (int i = 1; i < Math.min(x.length, y.length) - 0 && i < x.length - 1 && i < y.length - 1; i++) {
+        for (int i = 1; i < x.length - 1 && i < y.length - 1; i++) {
             if (!x[i].equals(y[i])) {
                 break;
             }

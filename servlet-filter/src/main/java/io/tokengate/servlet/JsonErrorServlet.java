@@ -7,6 +7,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.tokengate.core.endpoint.OAuthError;
+import io.tokengate.core.endpoint.OAuthErrors;
+import io.tokengate.core.refresh.StoreUnavailableException;
+
 /**
  * The application's error page as JSON, for errors the container answers itself (an unknown path, a method no
  * servlet handles, a security constraint that refuses the caller, an exception): the same RFC-style body as
@@ -32,12 +36,12 @@ public final class JsonErrorServlet extends HttpServlet {
             return; // the application wrote its own answer already
         }
         response.resetBuffer();
-        JsonResponses.error(response, code, errorCode(code), description(code));
+        HttpAnswers.write(response, OAuthErrors.error(code, errorOf(code), description(code)));
     }
 
     private static boolean causedByStoreOutage(Object exception) {
         for (Throwable t = exception instanceof Throwable e ? e : null; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.tokengate.core.refresh.StoreUnavailableException) {
+            if (t instanceof StoreUnavailableException) {
                 return true;
             }
         }
@@ -45,13 +49,13 @@ public final class JsonErrorServlet extends HttpServlet {
     }
 
     /** The error code of the body: RFC 6749 / RFC 6750 codes where one fits. */
-    static String errorCode(int status) {
+    static OAuthError errorOf(int status) {
         return switch (status) {
-            case 401 -> "unauthorized";
-            case 403 -> "access_denied";
-            case 404 -> "not_found";
-            case 503 -> "temporarily_unavailable";
-            default -> status >= 500 ? "server_error" : "invalid_request";
+            case 401 -> OAuthError.UNAUTHORIZED;
+            case 403 -> OAuthError.ACCESS_DENIED;
+            case 404 -> OAuthError.NOT_FOUND;
+            case 503 -> OAuthError.TEMPORARILY_UNAVAILABLE;
+            default -> status >= 500 ? OAuthError.SERVER_ERROR : OAuthError.INVALID_REQUEST;
         };
     }
 

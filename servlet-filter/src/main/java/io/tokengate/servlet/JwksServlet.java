@@ -28,8 +28,8 @@ public final class JwksServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
-        if (JsonResponses.readOnly(request, response)) {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (HttpAnswers.readOnly(request, response)) {
             super.service(request, response);
         }
     }

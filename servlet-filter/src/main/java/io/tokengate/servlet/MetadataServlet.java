@@ -10,36 +10,32 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.tokengate.core.TokenGate;
-import io.tokengate.core.config.Setting;
-import io.tokengate.core.config.Settings;
+import io.tokengate.core.endpoint.OAuthErrors;
 
-/** RFC 8414 authorization server metadata at {@value #PATH}: every endpoint is the issuer plus its path. */
+/** RFC 8414 authorization server metadata at {@code /.well-known/oauth-authorization-server}: every endpoint is the issuer plus its path. */
 public final class MetadataServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    /** Where the metadata is served, relative to the application. */
-    public static final String PATH = "/.well-known/oauth-authorization-server";
     private transient byte[] body;
 
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
         TokenGate tokenGate = TokenGateListener.of(config.getServletContext());
-        Settings s = tokenGate.settings();
-        body = tokenGate.metadataJson(s.get(Setting.TOKEN_PATH, "/oauth/token"), s.get(Setting.REVOCATION_PATH, "/oauth/revoke"),
-                s.get(Setting.INTROSPECTION_PATH, "/oauth/introspect"), s.get(Setting.JWKS_PATH, "/oauth/jwks"))
+        HttpSettings http = HttpSettings.of(config.getServletContext());
+        body = tokenGate.metadataJson(http.tokenPath(), http.revocationPath(), http.introspectionPath(), http.jwksPath())
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (JsonResponses.readOnly(request, response)) {
+        if (HttpAnswers.readOnly(request, response)) {
             super.service(request, response);
         }
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("application/json;charset=UTF-8");
+        response.setContentType(OAuthErrors.JSON);
         response.setHeader("Cache-Control", "public, max-age=3600");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -1,6 +1,12 @@
 package io.tokengate.servlet;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -9,12 +15,15 @@ import javax.sql.DataSource;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
 
 import io.tokengate.core.TokenGate;
+import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
+import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.refresh.DeferredStore;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
@@ -29,12 +38,12 @@ public final class TokenGateListener implements ServletContextListener {
     public static final String ATTRIBUTE = "io.tokengate.TokenGate";
     private static final String STORE_ATTRIBUTE = "io.tokengate.RefreshTokenStore";
     /** How often a store that started without its database tries to open (also the endpoints' Retry-After). */
-    static final java.time.Duration STORE_RETRY = java.time.Duration.ofSeconds(io.tokengate.core.endpoint.OAuthError.RETRY_AFTER_SECONDS);
+    static final Duration STORE_RETRY = Duration.ofSeconds(OAuthError.RETRY_AFTER_SECONDS);
     private static final System.Logger LOG = System.getLogger(TokenGateListener.class.getName());
 
     private final SettingsSource source;
     private final TokenGateHost host;
-    private java.util.concurrent.ScheduledExecutorService retries;
+    private ScheduledExecutorService retries;
 
     /** For a web.xml declaration: settings from the context-params. */
     public TokenGateListener() {
@@ -65,11 +74,11 @@ public final class TokenGateListener implements ServletContextListener {
                 contextDestroyed(event); // stop the store's retries and close what was opened above
                 throw e;
             }
-            LOG.log(Level.INFO, "TG-0300 TokenGate started for {0}: issuer {1}, active key {2}",
+            ServletLog.STARTED.log(LOG,
                     context.getContextPath().isEmpty() ? "/" : context.getContextPath(),
-                    settings.get(Setting.ISSUER), tokenGate.keyRing().current().active().kid());
+                    tokenGate.config().issuer(), tokenGate.keyRing().current().active().kid());
         } catch (ConfigurationException e) {
-            LOG.log(Level.ERROR, e.getMessage());
+            LOG.log(Level.ERROR, e.getMessage(), e.getCause()); // with its cause, for the administrator
             throw e; // fails the deployment, once
         }
     }
@@ -96,44 +105,43 @@ public final class TokenGateListener implements ServletContextListener {
      * with the application.
      */
     private RefreshTokenStore store(Settings settings, ServletContext context) {
-        String kind = settings.get(Setting.STORE, "jpa");
+        String kind = settings.required(ServletSetting.STORE);
         switch (kind) {
             case "memory":
-                LOG.log(Level.WARNING, "TG-0301 refresh tokens of {0} are kept in memory: they are lost on restart and not shared"
-                        + " between servers. Use tokengate.store=jpa outside tests and demos.", settings.get(Setting.ISSUER));
+                ServletLog.MEMORY_STORE.log(LOG, settings.get(Setting.ISSUER));
                 return new InMemoryRefreshTokenStore();
             case "jpa":
-                String name = settings.get(Setting.DATASOURCE, "java:comp/DefaultDataSource");
+                String name = settings.required(ServletSetting.DATASOURCE);
                 DataSource ds;
                 try {
                     ds = (DataSource) new InitialContext().lookup(name);
                 } catch (NamingException | ClassCastException e) {
-                    throw new ConfigurationException(Setting.DATASOURCE, "no DataSource at " + name + " (" + e.getMessage() + ")");
+                    throw new ConfigurationException(ServletSetting.DATASOURCE, "no DataSource at " + name + " (" + e.getMessage() + ")", e);
                 }
-                String schema = settings.get(Setting.SCHEMA_GENERATION, "create");
+                String schema = settings.required(ServletSetting.SCHEMA_GENERATION);
                 if (!schema.equals("create") && !schema.equals("none")) {
-                    throw new ConfigurationException(Setting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
+                    throw new ConfigurationException(ServletSetting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
                 }
-                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, java.util.Map.of(
-                        "jakarta.persistence.schema-generation.database.action", schema)), name, java.time.Clock.systemUTC(), STORE_RETRY);
+                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, Map.of(
+                        "jakarta.persistence.schema-generation.database.action", schema)), name, Clock.systemUTC(), STORE_RETRY);
                 try {
                     if (!store.open()) {
                         retryInBackground(store, context);
                     }
                 } catch (RuntimeException e) {
-                    throw new ConfigurationException(Setting.DATASOURCE, "cannot open the JPA store on " + name + ": " + e.getMessage());
+                    throw new ConfigurationException(ServletSetting.DATASOURCE, "cannot open the JPA store on " + name + ": " + e.getMessage(), e);
                 }
                 context.setAttribute(STORE_ATTRIBUTE, store);
                 return store;
             default:
-                throw new ConfigurationException(Setting.STORE, "'" + kind + "' is not jpa or memory");
+                throw new ConfigurationException(ServletSetting.STORE, "'" + kind + "' is not jpa or memory");
         }
     }
 
     /** Opens the store every {@link #STORE_RETRY} until it opens or the application stops, on a thread of its own. */
     private void retryInBackground(DeferredStore store, ServletContext context) {
         ClassLoader loader = context.getClassLoader();
-        retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tokengate-store-open" + context.getContextPath().replace('/', '-'));
             t.setDaemon(true);
             t.setContextClassLoader(loader);
@@ -143,19 +151,19 @@ public final class TokenGateListener implements ServletContextListener {
             if (store.open()) {
                 retries.shutdown();
             }
-        }, STORE_RETRY.toMillis(), STORE_RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, STORE_RETRY.toMillis(), STORE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static io.tokengate.core.client.CredentialVerifier verifier(Settings settings, ServletContext context) {
-        String name = settings.get(Setting.CREDENTIAL_VERIFIER);
+    private static CredentialVerifier verifier(Settings settings, ServletContext context) {
+        String name = settings.get(ServletSetting.CREDENTIAL_VERIFIER);
         if (name == null) {
             return null;
         }
         try {
             Object o = Class.forName(name, true, context.getClassLoader()).getDeclaredConstructor().newInstance();
-            return (io.tokengate.core.client.CredentialVerifier) o;
+            return (CredentialVerifier) o;
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            throw new ConfigurationException(Setting.CREDENTIAL_VERIFIER, "cannot create " + name + " as a CredentialVerifier: " + e);
+            throw new ConfigurationException(ServletSetting.CREDENTIAL_VERIFIER, "cannot create " + name + " as a CredentialVerifier: " + e, e);
         }
     }
 
@@ -165,7 +173,7 @@ public final class TokenGateListener implements ServletContextListener {
         if (retries != null) {
             retries.shutdownNow();
             try {
-                retries.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // an attempt under way ends first
+                retries.awaitTermination(10, TimeUnit.SECONDS); // an attempt under way ends first
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -176,11 +184,11 @@ public final class TokenGateListener implements ServletContextListener {
     }
 
     /** The application's TokenGate, or a clear error when the context-params do not configure one. */
-    public static TokenGate of(ServletContext context) throws jakarta.servlet.ServletException {
+    public static TokenGate of(ServletContext context) throws ServletException {
         Object tg = context.getAttribute(ATTRIBUTE);
         if (!(tg instanceof TokenGate)) {
-            throw new jakarta.servlet.ServletException("TG-0001 TokenGate configuration: " + Setting.ISSUER.key()
-                    + ": is required (set it as a context-param in web.xml)");
+            throw new ServletException(new ConfigurationException(Setting.ISSUER,
+                    "is required (set it as a context-param in web.xml)").getMessage());
         }
         return (TokenGate) tg;
     }

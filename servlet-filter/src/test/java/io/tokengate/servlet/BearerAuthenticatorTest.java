@@ -28,7 +28,7 @@ import io.tokengate.core.revocation.InMemoryRevocationRegistry;
 import io.tokengate.core.token.AccessTokenIssuer;
 import io.tokengate.core.token.AccessTokenRequest;
 import io.tokengate.core.validation.AccessTokenValidator;
-import io.tokengate.core.validation.BearerErrorCode;
+import io.tokengate.core.endpoint.OAuthError;
 
 /** The RFC 6750 credential rules of one request, without a container: where a token may come from and how many. */
 class BearerAuthenticatorTest {
@@ -98,7 +98,7 @@ class BearerAuthenticatorTest {
                 request(List.of(), "access_token=" + TOKEN, new Cookie("at", TOKEN)));
         for (HttpServletRequest r : doubled) {
             BearerAuthenticator.Refused refusal = refused(withAll.authenticate(r));
-            assertEquals(BearerErrorCode.INVALID_REQUEST, refusal.code());
+            assertEquals(OAuthError.INVALID_REQUEST, refusal.error());
             assertEquals("The request carries more than one credential", refusal.description());
         }
         assertInstanceOf(BearerAuthenticator.Accepted.class, withAll.authenticate(request(List.of(), "access_token=" + TOKEN)));
@@ -109,10 +109,10 @@ class BearerAuthenticatorTest {
     void aMalformedBearerHeaderIsAnInvalidRequestAndABadTokenAnInvalidToken() {
         for (String header : List.of("Bearer", "Bearer ", "Bearer a b", "Bearer ==", "Bearer a=b", "Bearer \u00e9t\u00e9", "Bearer a,b")) {
             BearerAuthenticator.Refused refusal = refused(authenticator(Map.of()).authenticate(request(List.of(header), null)));
-            assertEquals(BearerErrorCode.INVALID_REQUEST, refusal.code(), header);
+            assertEquals(OAuthError.INVALID_REQUEST, refusal.error(), header);
         }
         BearerAuthenticator.Refused bad = refused(authenticator(Map.of()).authenticate(request(List.of("Bearer " + TOKEN + "x"), null)));
-        assertEquals(BearerErrorCode.INVALID_TOKEN, bad.code());
+        assertEquals(OAuthError.INVALID_TOKEN, bad.error());
     }
 
     /** RFC 6749 §2.3: the token endpoint's Authorization header carries client credentials; the bearer check stays out. */
@@ -135,10 +135,10 @@ class BearerAuthenticatorTest {
     @Test
     void b64TokenSyntaxOfRfc6750() {
         for (String ok : List.of("abc", "a-b.c_d~e+f/g", "abc=", "abc==", "A")) {
-            assertTrue(BearerAuthenticator.isB64Token(ok), ok);
+            assertTrue(BearerTokenResolver.isB64Token(ok), ok);
         }
         for (String no : List.of("", "=", "==", "a=b", "a b", "a\tb", "a\"b", "a,b", "a;b", "\u00e9", "a\u0000", "abc=\u00e9")) {
-            assertFalse(BearerAuthenticator.isB64Token(no), no);
+            assertFalse(BearerTokenResolver.isB64Token(no), no);
         }
     }
 }

@@ -56,20 +56,20 @@ class EndpointFormTest {
 
     @Test
     void everyOccurrenceOfAParameterIsKept() throws Exception {
-        Map<String, List<String>> form = EndpointServlet.readForm(request("a=1&b=%C3%A9&a=2&c", 18), 1024);
+        Map<String, List<String>> form = FormReader.read(request("a=1&b=%C3%A9&a=2&c", 18), 1024);
         assertEquals(Map.of("a", List.of("1", "2"), "b", List.of("\u00e9"), "c", List.of("")), form);
-        assertEquals(Map.of("x", List.of("y")), EndpointServlet.readForm(request("x=y", -1), 1024), "chunked: no length announced");
+        assertEquals(Map.of("x", List.of("y")), FormReader.read(request("x=y", -1), 1024), "chunked: no length announced");
     }
 
     /** A container may report a body cut short as the end of the stream: the cut-off form is refused, never used. */
     @Test
     void aBodyShorterThanItsContentLengthIsRefused() {
-        IOException e = assertThrows(IOException.class, () -> EndpointServlet.readForm(request("grant_type=refresh_token&refresh_token=ab", 100), 1024));
+        IOException e = assertThrows(IOException.class, () -> FormReader.read(request("grant_type=refresh_token&refresh_token=ab", 100), 1024));
         assertEquals("the body ended after 41 of 100 bytes", e.getMessage());
     }
 
     @Test
     void aBodyLargerThanTheLimitIsRefused() {
-        assertThrows(EndpointServlet.TooLarge.class, () -> EndpointServlet.readForm(request("a=" + "x".repeat(2000), 2002), 1024));
+        assertThrows(FormReader.TooLarge.class, () -> FormReader.read(request("a=" + "x".repeat(2000), 2002), 1024));
     }
 }

@@ -9,20 +9,20 @@ import org.junit.jupiter.api.Test;
 class UrlPatternTest {
     @Test
     void prefixPatternsMatchThePrefixAndBelowOnly() {
-        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin"));
-        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin/"));
-        assertTrue(BearerAuthenticator.matches("/admin/*", "/admin/users/7"));
-        assertFalse(BearerAuthenticator.matches("/admin/*", "/administrator"));
-        assertFalse(BearerAuthenticator.matches("/admin/*", "/api/admin"));
+        assertTrue(ScopeRules.matches("/admin/*", "/admin"));
+        assertTrue(ScopeRules.matches("/admin/*", "/admin/"));
+        assertTrue(ScopeRules.matches("/admin/*", "/admin/users/7"));
+        assertFalse(ScopeRules.matches("/admin/*", "/administrator"));
+        assertFalse(ScopeRules.matches("/admin/*", "/api/admin"));
     }
 
     @Test
     void exactExtensionAndDefaultPatterns() {
-        assertTrue(BearerAuthenticator.matches("/report", "/report"));
-        assertFalse(BearerAuthenticator.matches("/report", "/report/x"));
-        assertTrue(BearerAuthenticator.matches("/report", "/report/"), "a trailing slash reaches the same resource");
-        assertTrue(BearerAuthenticator.matches("*.pdf", "/files/a.pdf"));
-        assertFalse(BearerAuthenticator.matches("*.pdf", "/files/a.pdf.txt"));
-        assertTrue(BearerAuthenticator.matches("/", "/anything"));
+        assertTrue(ScopeRules.matches("/report", "/report"));
+        assertFalse(ScopeRules.matches("/report", "/report/x"));
+        assertTrue(ScopeRules.matches("/report", "/report/"), "a trailing slash reaches the same resource");
+        assertTrue(ScopeRules.matches("*.pdf", "/files/a.pdf"));
+        assertFalse(ScopeRules.matches("*.pdf", "/files/a.pdf.txt"));
+        assertTrue(ScopeRules.matches("/", "/anything"));
     }
 }

@@ -1,6 +1,7 @@
 package io.tokengate.core.client;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +13,6 @@ import java.util.Set;
  * {@code retry-window}, {@code cookie-mode}.
  */
 public final class ClientRegistration {
-    public static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
     public static final Duration DEFAULT_REFRESH_IDLE_TIMEOUT = Duration.ofDays(14);
     public static final Duration DEFAULT_REFRESH_ABSOLUTE_LIFETIME = Duration.ofDays(30);
     public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofSeconds(10);
@@ -62,7 +62,7 @@ public final class ClientRegistration {
 
     private static boolean isSha256Digest(String value) {
         try {
-            return java.util.Base64.getUrlDecoder().decode(value).length == 32;
+            return Base64.getUrlDecoder().decode(value).length == 32;
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -17,9 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
+
+import io.tokengate.core.config.Durations;
 
 /**
  * Loads a {@link ClientRegistry} from a properties file ({@code client.<client-id>.<setting>=value}) or a JSON
@@ -104,7 +107,7 @@ public final class ClientRegistryFiles {
         String where = "client registry " + file + ", client " + id + ": ";
         for (String name : settings.keySet()) {
             if (!SETTINGS.contains(name)) {
-                throw new IllegalArgumentException(where + "unknown setting " + name + " (known: " + new java.util.TreeSet<>(SETTINGS) + ")");
+                throw new IllegalArgumentException(where + "unknown setting " + name + " (known: " + new TreeSet<>(SETTINGS) + ")");
             }
         }
         try {
@@ -165,27 +168,10 @@ public final class ClientRegistryFiles {
         return out;
     }
 
-    private static void duration(Map<String, Object> settings, String name, java.util.function.Consumer<Duration> setter) {
+    private static void duration(Map<String, Object> settings, String name, Consumer<Duration> setter) {
         Object v = settings.get(name);
         if (v != null) {
-            setter.accept(parseDuration(name, String.valueOf(v)));
-        }
-    }
-
-    /** ISO-8601 ({@code PT5M}, {@code P14D}) or whole seconds. */
-    public static Duration parseDuration(String name, String value) {
-        String v = value.trim();
-        try {
-            if (v.matches("\\d+")) {
-                return Duration.ofSeconds(Long.parseLong(v));
-            }
-            String upper = v.toUpperCase(Locale.ROOT);
-            if (upper.startsWith("P") && upper.contains("D") && !upper.contains("T")) {
-                return Duration.ofDays(Long.parseLong(upper.substring(1, upper.indexOf('D'))));
-            }
-            return Duration.parse(upper);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(name + " '" + value + "' is not a duration (ISO-8601 such as PT5M or P14D, or seconds)");
+            setter.accept(Durations.parse(name, String.valueOf(v)));
         }
     }
 }

@@ -10,12 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-import io.tokengate.core.client.ClientRegistryFiles;
-
 /**
- * Typed reading of {@link Setting}s from a {@link SettingsSource}: trims values, treats blank as absent, resolves
- * {@code ${env:NAME}} and {@code ${file:/path}}, and reports every problem as a {@link ConfigurationException}
- * naming the key.
+ * Typed reading of settings ({@link SettingKey}s of any module) from a {@link SettingsSource}: trims values, treats
+ * blank as absent, falls back to the key's own default, resolves {@code ${env:NAME}} and {@code ${file:/path}}, and
+ * reports every problem as a {@link ConfigurationException} naming the key.
  */
 public final class Settings {
     private final SettingsSource source;
@@ -29,21 +27,22 @@ public final class Settings {
         return source;
     }
 
-    /** The value, or null when absent or blank. */
-    public String get(Setting s) {
+    /** Whether the setting has a value of its own (not its default). */
+    public boolean isSet(SettingKey s) {
+        String raw = source.get(s.key());
+        return raw != null && !raw.isBlank();
+    }
+
+    /** The value, else the key's default; null when neither exists. */
+    public String get(SettingKey s) {
         String raw = source.get(s.key());
         if (raw == null || raw.isBlank()) {
-            return null;
+            return s.defaultValue();
         }
         return resolve(s, raw.trim());
     }
 
-    public String get(Setting s, String fallback) {
-        String v = get(s);
-        return v != null ? v : fallback;
-    }
-
-    public String required(Setting s) {
+    public String required(SettingKey s) {
         String v = get(s);
         if (v == null) {
             throw new ConfigurationException(s, "is required");
@@ -51,13 +50,14 @@ public final class Settings {
         return v;
     }
 
-    public Duration duration(Setting s, Duration fallback) {
+    /** A duration that must not be negative; null when absent without a default. */
+    public Duration duration(SettingKey s) {
         String v = get(s);
         if (v == null) {
-            return fallback;
+            return null;
         }
         try {
-            Duration d = ClientRegistryFiles.parseDuration(s.key(), v);
+            Duration d = Durations.parse(s.key(), v);
             if (d.isNegative()) {
                 throw new ConfigurationException(s, "must not be negative");
             }
@@ -67,11 +67,8 @@ public final class Settings {
         }
     }
 
-    public int integer(Setting s, int fallback) {
-        String v = get(s);
-        if (v == null) {
-            return fallback;
-        }
+    public int integer(SettingKey s) {
+        String v = required(s);
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
@@ -79,11 +76,8 @@ public final class Settings {
         }
     }
 
-    public boolean bool(Setting s, boolean fallback) {
-        String v = get(s);
-        if (v == null) {
-            return fallback;
-        }
+    public boolean bool(SettingKey s) {
+        String v = required(s);
         switch (v.toLowerCase(Locale.ROOT)) {
             case "true":
                 return true;
@@ -95,7 +89,7 @@ public final class Settings {
     }
 
     /** Comma- or whitespace-separated values; empty when absent. */
-    public List<String> list(Setting s) {
+    public List<String> list(SettingKey s) {
         String v = get(s);
         List<String> out = new ArrayList<>();
         if (v != null) {
@@ -108,7 +102,16 @@ public final class Settings {
         return out;
     }
 
-    private static String resolve(Setting s, String value) {
+    /** A path inside the application, starting with {@code /}, without wildcards or a trailing {@code /}. */
+    public String path(SettingKey s) {
+        String p = required(s);
+        if (!p.startsWith("/") || p.contains("*") || (p.endsWith("/") && p.length() > 1)) {
+            throw new ConfigurationException(s, "'" + p + "' must be a path starting with / (no wildcards, no trailing /)");
+        }
+        return p;
+    }
+
+    private static String resolve(SettingKey s, String value) {
         if (value.startsWith("${env:") && value.endsWith("}")) {
             String name = value.substring(6, value.length() - 1);
             String env = System.getenv(name);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.jose4j.json.JsonUtil;
 
@@ -51,7 +52,7 @@ public final class AuthorizationServerMetadata {
         m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
         m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         if (!scopes.isEmpty()) {
-            m.put("scopes_supported", List.copyOf(new java.util.TreeSet<>(scopes)));
+            m.put("scopes_supported", List.copyOf(new TreeSet<>(scopes)));
         }
         return JsonUtil.toJson(m);
     }

@@ -1,6 +1,7 @@
 package io.tokengate.core.endpoint;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import java.util.Map;
 public record EndpointResponse(int status, Map<String, String> headers, String body, String refreshTokenCookie,
                                Duration refreshTokenCookieMaxAge) {
     public EndpointResponse {
-        headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     /** Whether the answer clears the refresh cookie. */

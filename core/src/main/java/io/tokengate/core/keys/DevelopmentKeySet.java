@@ -1,16 +1,21 @@
 package io.tokengate.core.keys;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+
+import io.tokengate.core.log.CoreLog;
 
 /**
  * A key set that TokenGate generates on first start and keeps in a directory of its own, so a restart keeps every
@@ -19,7 +24,7 @@ import java.util.Set;
  * ({@code rw-------}). Rotation and retirement through the returned {@link KeyRing} are written back,
  * atomically. Meant for development and for servers whose administrators have not provided a keystore.
  */
-public final class DevelopmentKeySet {
+public final class DevelopmentKeySet implements ManagedKeys {
     /** The key file inside the directory. */
     public static final String FILE_NAME = "tokengate-keys.jwks.json";
 
@@ -54,6 +59,7 @@ public final class DevelopmentKeySet {
         return new DevelopmentKeySet(directory, algorithm, ring);
     }
 
+    @Override
     public KeyRing keyRing() {
         return ring;
     }
@@ -73,6 +79,7 @@ public final class DevelopmentKeySet {
     }
 
     /** Planned rotation in one step: stages a generated next key if none is staged, then rotates. */
+    @Override
     public KeySet rotate() {
         synchronized (ring) {
             stageNextIfAbsent();
@@ -84,6 +91,7 @@ public final class DevelopmentKeySet {
      * Emergency retirement of {@code kid}; when it is the active key and no next key is staged, a new key is
      * generated to take its place.
      */
+    @Override
     public KeySet retire(String kid) {
         synchronized (ring) {
             if (ring.current().active().kid().equals(kid)) {
@@ -98,9 +106,7 @@ public final class DevelopmentKeySet {
         try {
             if (posix(file)) {
                 if (!Files.getPosixFilePermissions(file).equals(OWNER_FILE)) {
-                    System.getLogger(DevelopmentKeySet.class.getName()).log(System.Logger.Level.WARNING,
-                            "TG-0201 the key file {0} was readable by others; it is owner-only again. Treat its keys as exposed: rotate them.",
-                            file);
+                    CoreLog.KEY_FILE_EXPOSED.log(System.getLogger(DevelopmentKeySet.class.getName()), file);
                     Files.setPosixFilePermissions(file, OWNER_FILE);
                 }
                 Files.setPosixFilePermissions(directory, OWNER_DIR);
@@ -119,8 +125,8 @@ public final class DevelopmentKeySet {
                     ? Files.createTempFile(directory, FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_FILE))
                     : Files.createTempFile(directory, FILE_NAME, ".tmp");
             byte[] bytes = KeySetJson.writeWithPrivateKeys(set).getBytes(StandardCharsets.UTF_8);
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(bytes));
                 ch.force(true); // on disk before the rename makes it the key file
             }
             Files.move(tmp, directory.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -120,11 +120,11 @@ final class KeySetJson {
             }
         }
         if (active == null) {
-            throw new KeySetException(activeKid == null ? "the JWK set has no key with a private part to sign with"
-                    : "the JWK set has no key with kid " + activeKid);
+            throw activeKid == null ? new KeySetException(KeySetException.Fault.FILE, null, "the JWK set has no key with a private part to sign with")
+                    : new KeySetException(KeySetException.Fault.ENTRY, activeKid, "the JWK set has no key with kid " + activeKid);
         }
         if (nextKid != null && next == null) {
-            throw new KeySetException("the JWK set has no key with kid " + nextKid);
+            throw new KeySetException(KeySetException.Fault.ENTRY, nextKid, "the JWK set has no key with kid " + nextKid);
         }
         for (Object[] u : unassigned) {
             SigningKey key = (SigningKey) u[1];

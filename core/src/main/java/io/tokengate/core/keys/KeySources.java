@@ -1,5 +1,6 @@
 package io.tokengate.core.keys;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,14 +53,14 @@ public final class KeySources {
             store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
         } catch (NoSuchFileException e) {
-            throw new KeySetException("keystore " + file + " does not exist");
+            throw new KeySetException(KeySetException.Fault.FILE, null, "keystore " + file + " does not exist");
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
-                throw new KeySetException("keystore " + file + ": wrong password");
+                throw new KeySetException(KeySetException.Fault.PASSWORD, null, "keystore " + file + ": wrong password");
             }
-            throw new KeySetException("keystore " + file + " cannot be read as PKCS#12: " + e.getMessage());
+            throw new KeySetException(KeySetException.Fault.FILE, null, "keystore " + file + " cannot be read as PKCS#12: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new KeySetException("keystore " + file + " cannot be read as PKCS#12: " + e.getMessage());
+            throw new KeySetException(KeySetException.Fault.FILE, null, "keystore " + file + " cannot be read as PKCS#12: " + e.getMessage());
         }
         SigningKey active = fromStore(store, file, activeAlias, password, rsaAlgorithm, true);
         SigningKey next = nextAlias == null || nextAlias.isBlank() ? null : fromStore(store, file, nextAlias, password, rsaAlgorithm, true);
@@ -76,28 +77,28 @@ public final class KeySources {
                                         SigningAlgorithm rsaAlgorithm, boolean mustSign) {
         try {
             if (alias == null || !store.containsAlias(alias)) {
-                throw new KeySetException("keystore " + file + " has no alias '" + alias + "'");
+                throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + " has no alias '" + alias + "'");
             }
             Certificate certificate = store.getCertificate(alias);
             if (certificate == null) {
-                throw new KeySetException("keystore " + file + ": alias '" + alias + "' has no certificate");
+                throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + ": alias '" + alias + "' has no certificate");
             }
             PublicKey publicKey = certificate.getPublicKey();
             Key key = store.isKeyEntry(alias) ? store.getKey(alias, password) : null;
             if (key == null && mustSign) {
-                throw new KeySetException("keystore " + file + ": alias '" + alias + "' holds no private key");
+                throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + ": alias '" + alias + "' holds no private key");
             }
             SigningAlgorithm algorithm = SigningAlgorithm.forKey(publicKey, rsaAlgorithm);
             return key == null ? SigningKey.verifyOnly(algorithm, publicKey) : SigningKey.of(algorithm, publicKey, (PrivateKey) key);
         } catch (UnrecoverableKeyException e) {
-            throw new KeySetException("keystore " + file + ": wrong password for alias '" + alias + "'");
+            throw new KeySetException(KeySetException.Fault.PASSWORD, alias, "keystore " + file + ": wrong password for alias '" + alias + "'");
         } catch (GeneralSecurityException e) {
-            throw new KeySetException("keystore " + file + ": cannot read alias '" + alias + "': " + e.getMessage());
+            throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + ": cannot read alias '" + alias + "': " + e.getMessage());
         } catch (KeySetException e) {
-            if (e.getMessage().startsWith("keystore ")) {
+            if (e.fault() != KeySetException.Fault.OTHER) {
                 throw e;
             }
-            throw new KeySetException("keystore " + file + ", alias '" + alias + "': " + e.getMessage());
+            throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + ", alias '" + alias + "': " + e.getMessage());
         }
     }
 
@@ -126,7 +127,16 @@ public final class KeySources {
         return KeySet.of(activeKey, nextKey, previousKeys);
     }
 
+    /** One PEM key; every failure names the file as the entry at fault. */
     static SigningKey fromPem(Path file, SigningAlgorithm rsaAlgorithm, boolean mustSign) {
+        try {
+            return readPem(file, rsaAlgorithm, mustSign);
+        } catch (KeySetException e) {
+            throw new KeySetException(KeySetException.Fault.ENTRY, file.toString(), e.getMessage(), e.getCause());
+        }
+    }
+
+    private static SigningKey readPem(Path file, SigningAlgorithm rsaAlgorithm, boolean mustSign) {
         String text = readText(file, "PEM file");
         PrivateKey privateKey = null;
         PublicKey publicKey = null;
@@ -151,7 +161,7 @@ public final class KeySources {
                 case "CERTIFICATE":
                     try {
                         publicKey = CertificateFactory.getInstance("X.509")
-                                .generateCertificate(new java.io.ByteArrayInputStream(der)).getPublicKey();
+                                .generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
                     } catch (GeneralSecurityException e) {
                         throw new KeySetException("PEM file " + file + ": the CERTIFICATE block cannot be parsed");
                     }
@@ -222,7 +232,8 @@ public final class KeySources {
         try {
             return KeySetJson.read(readText(file, "JWK set file"), activeKid, nextKid, rsaAlgorithm);
         } catch (KeySetException e) {
-            throw new KeySetException("JWK set file " + file + ": " + e.getMessage());
+            throw new KeySetException(e.fault() == KeySetException.Fault.ENTRY ? e.fault() : KeySetException.Fault.FILE, e.entry(),
+                    e.getMessage().startsWith("JWK set file ") ? e.getMessage() : "JWK set file " + file + ": " + e.getMessage());
         }
     }
 
@@ -230,9 +241,9 @@ public final class KeySources {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new KeySetException(what + " " + file + " does not exist");
+            throw new KeySetException(KeySetException.Fault.FILE, file.toString(), what + " " + file + " does not exist");
         } catch (IOException e) {
-            throw new KeySetException(what + " " + file + " cannot be read: " + e.getMessage());
+            throw new KeySetException(KeySetException.Fault.FILE, file.toString(), what + " " + file + " cannot be read: " + e.getMessage());
         }
     }
 }

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.Signature;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
@@ -111,8 +112,8 @@ public enum SigningAlgorithm {
     }
 
     private static boolean isEd25519(Key key) {
-        if (key instanceof java.security.interfaces.EdECKey) {
-            return "Ed25519".equalsIgnoreCase(((java.security.interfaces.EdECKey) key).getParams().getName());
+        if (key instanceof EdECKey) {
+            return "Ed25519".equalsIgnoreCase(((EdECKey) key).getParams().getName());
         }
         return false;
     }

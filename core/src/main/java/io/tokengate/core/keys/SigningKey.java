@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.Use;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.HashUtil;
 import org.jose4j.lang.JoseException;
 
@@ -44,12 +46,12 @@ public final class SigningKey {
     /** Signs and verifies a probe, so a private key paired with another key's public part fails at load, not per request. */
     private void checkPair() {
         try {
-            org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+            JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload("tokengate key pair check");
             jws.setAlgorithmHeaderValue(algorithm.jwsName());
             jws.setKey(privateKey);
             String compact = jws.getCompactSerialization();
-            org.jose4j.jws.JsonWebSignature check = new org.jose4j.jws.JsonWebSignature();
+            JsonWebSignature check = new JsonWebSignature();
             check.setCompactSerialization(compact);
             check.setKey(publicKey);
             if (!check.verifySignature()) {
@@ -123,7 +125,7 @@ public final class SigningKey {
             }
             jwk.setKeyId(kid);
             jwk.setAlgorithm(algorithm.jwsName());
-            jwk.setUse(org.jose4j.jwk.Use.SIGNATURE);
+            jwk.setUse(Use.SIGNATURE);
             return jwk;
         } catch (JoseException e) {
             throw new KeySetException("cannot express key " + kid + " as a JWK", e);

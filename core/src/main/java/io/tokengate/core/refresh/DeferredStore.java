@@ -7,8 +7,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.revocation.Revocation;
 
 /**
@@ -34,8 +37,8 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     private final String name;
     private final Clock clock;
     private final Duration retryInterval;
-    private final java.util.Queue<Runnable> whenAvailable = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.Queue<Runnable> failedActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> whenAvailable = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> failedActions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean opening = new AtomicBoolean();
     private volatile RefreshTokenStore store;
     private volatile StoreUnavailableException lastFailure;
@@ -88,7 +91,7 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
             }
             store = opened;
             if (!first) {
-                LOG.log(Level.INFO, "TG-1008 the refresh-token store on {0} is connected: the token endpoints serve again", name);
+                CoreLog.STORE_CONNECTED.log(LOG, name);
             }
             runWhenAvailable();
             return true;
@@ -111,9 +114,7 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
         lastFailure = e;
         nextAttempt = clock.instant().plus(retryInterval);
         if (!wasFailing) {
-            LOG.log(Level.WARNING, "TG-1007 the refresh-token store on {0} cannot reach its database ({1}): the token, revocation and"
-                    + " introspection endpoints answer 503 until it does; bearer validation goes on, but revocations kept before this start"
-                    + " are enforced only once it connects; trying again every {2}", name, describe(e), retryInterval);
+            CoreLog.STORE_UNREACHABLE.log(LOG, name, describe(e), retryInterval);
         } else {
             LOG.log(Level.DEBUG, "the refresh-token store on {0} still cannot reach its database: {1}", name, describe(e));
         }
@@ -132,7 +133,7 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TG-1005 a start-up task of the refresh-token store failed (tried again in {0}): {1}", retryInterval,
+            CoreLog.STARTUP_TASK_FAILED.log(LOG, retryInterval,
                     String.valueOf(e));
             nextActionRetry = clock.instant().plus(retryInterval);
             failedActions.add(action);

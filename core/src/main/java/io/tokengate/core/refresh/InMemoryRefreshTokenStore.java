@@ -1,5 +1,6 @@
 package io.tokengate.core.refresh;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -144,7 +145,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife) {
+    public List<Revocation> liveRevocations(Instant now, Duration notBeforeLife) {
         List<Revocation> out = new ArrayList<>(revocations.values().stream().filter(r -> r.dropAt().isAfter(now)).toList());
         for (RefreshTokenFamily f : families.values()) {
             if (f.state() == FamilyState.REVOKED && f.revokedAt() != null && f.revokedAt().plus(notBeforeLife).isAfter(now)) {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.tokengate.core.revocation.RevocationStore;
+
 /**
  * Storage of refresh-token families, the keyed hashes of their tokens, and the cuts of the revocation registry
  * (so they outlive a restart). Implementations: in memory ({@link InMemoryRefreshTokenStore}) and JPA
@@ -17,7 +19,7 @@ import java.util.Optional;
  * successor hash, since the successor is derived from the presented token. Instants are kept with at least
  * millisecond precision; strings as given (user agents up to 512 characters, Unicode groups).
  */
-public interface RefreshTokenStore extends io.tokengate.core.revocation.RevocationStore {
+public interface RefreshTokenStore extends RevocationStore {
 
     /** Stores a new family with its first token. */
     void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken);

@@ -1,10 +1,11 @@
 package io.tokengate.core.revocation;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+
+import io.tokengate.core.log.CoreLog;
 
 /**
  * A revocation registry whose cuts outlive a restart: each cut of an access token or a subject is applied to the
@@ -70,8 +71,7 @@ public final class DurableRevocationRegistry implements RevocationRegistry {
         try {
             store.saveRevocation(r);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TG-1010 a revocation ({0} {1}) is enforced but could not be stored, so a restart before {2} would"
-                    + " forget it: {3}", r.kind(), r.key(), r.dropAt(), String.valueOf(e));
+            CoreLog.REVOCATION_NOT_STORED.log(LOG, r.kind(), r.key(), r.dropAt(), String.valueOf(e));
         }
     }
 

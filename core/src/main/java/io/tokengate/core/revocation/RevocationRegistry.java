@@ -1,5 +1,6 @@
 package io.tokengate.core.revocation;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -45,7 +46,7 @@ public interface RevocationRegistry {
      *
      * @throws IllegalArgumentException if this registry's retention is too short
      */
-    default void checkRetention(java.time.Duration maxTokenLifetime, java.time.Duration clockSkew) {
+    default void checkRetention(Duration maxTokenLifetime, Duration clockSkew) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tokengate.core.revocation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public interface RevocationStore {
      *
      * @param notBeforeLife how long a "not before" cut matters: the longest access-token lifetime plus the clock skew
      */
-    List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife);
+    List<Revocation> liveRevocations(Instant now, Duration notBeforeLife);
 
     /** Deletes up to {@code batchSize} cuts that stopped mattering ({@code dropAt} at or before {@code now}); returns how many. */
     int deleteExpiredRevocations(Instant now, int batchSize);

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +42,6 @@ public final class AccessTokenIssuer {
     private final String issuer;
     private final List<String> defaultAudience;
     private final Duration defaultLifetime;
-    private final Map<String, Duration> clientLifetimes;
     private final String groupsClaim;
     private final ClaimsCustomizer customizer;
     private final Clock clock;
@@ -60,7 +58,6 @@ public final class AccessTokenIssuer {
             throw new IllegalArgumentException("audience is required (RFC 9068 §2.2)");
         }
         this.defaultLifetime = b.lifetime;
-        this.clientLifetimes = Map.copyOf(b.clientLifetimes);
         this.groupsClaim = b.groupsClaim;
         this.customizer = b.customizer;
         this.clock = b.clock != null ? b.clock : keyRing.clock();
@@ -70,26 +67,20 @@ public final class AccessTokenIssuer {
         return new Builder();
     }
 
-    /** The longest lifetime this issuer gives a token (default or any client's): how long a rotated-out key must verify. */
-    public Duration longestLifetime() {
-        Duration longest = defaultLifetime;
-        for (Duration d : clientLifetimes.values()) {
-            if (d.compareTo(longest) > 0) {
-                longest = d;
-            }
-        }
-        return longest;
+    /** The lifetime of a token whose request sets none (a client's own lifetime travels in the request). */
+    public Duration defaultLifetime() {
+        return defaultLifetime;
     }
 
-    /** The lifetime a token for {@code clientId} gets when the request does not set one. */
-    public Duration lifetimeFor(String clientId) {
-        return clientLifetimes.getOrDefault(clientId, defaultLifetime);
+    /** Whether {@code name} is a claim the issuer writes itself, which neither the groups claim nor a customizer may use. */
+    public static boolean isRegisteredClaim(String name) {
+        return REGISTERED.contains(name);
     }
 
     public IssuedAccessToken issue(AccessTokenRequest request) {
         SigningKey key = keyRing.current().active();
         Instant now = Instant.ofEpochSecond(request.issuedAt().orElseGet(clock::instant).getEpochSecond());
-        Instant exp = now.plus(request.lifetime().orElse(lifetimeFor(request.clientId())));
+        Instant exp = now.plus(request.lifetime().orElse(defaultLifetime));
         String jti = newJti();
 
         JwtClaims claims = new JwtClaims();
@@ -155,7 +146,6 @@ public final class AccessTokenIssuer {
         private String issuer;
         private List<String> audience = List.of();
         private Duration lifetime = DEFAULT_LIFETIME;
-        private final Map<String, Duration> clientLifetimes = new HashMap<>();
         private String groupsClaim = DEFAULT_GROUPS_CLAIM;
         private ClaimsCustomizer customizer = ClaimsCustomizer.NONE;
         private Clock clock;
@@ -186,11 +176,6 @@ public final class AccessTokenIssuer {
             return this;
         }
 
-        /** Lifetime of the tokens of one client, overriding the default. */
-        public Builder clientLifetime(String clientId, Duration value) {
-            clientLifetimes.put(Objects.requireNonNull(clientId), positive(value));
-            return this;
-        }
 
         /** Name of the roles/groups claim (default {@code groups}). */
         public Builder groupsClaim(String value) {

@@ -25,4 +25,22 @@ public final class Scopes {
         }
         return scopes;
     }
+
+    /**
+     * The {@code scope} parameter of a request (RFC 6749 §3.3): its scope tokens, or null when absent or empty.
+     *
+     * @throws IllegalArgumentException when a scope token holds a character §3.3 does not allow
+     */
+    public static Set<String> requested(String scope) {
+        Set<String> scopes = split(scope);
+        for (String s : scopes) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x21 || c == 0x22 || c == 0x5C || c > 0x7E) {
+                    throw new IllegalArgumentException("The scope contains a character RFC 6749 §3.3 does not allow");
+                }
+            }
+        }
+        return scopes.isEmpty() ? null : scopes;
+    }
 }

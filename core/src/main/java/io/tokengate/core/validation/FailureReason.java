@@ -1,9 +1,9 @@
 package io.tokengate.core.validation;
 
 /**
- * Why an access token was refused. Every reason maps to {@link BearerErrorCode#INVALID_TOKEN}; the
- * description is safe to send to the client (it never echoes the token or names a key) and the reason itself
- * is for logs and tests.
+ * Why an access token was refused: at the HTTP edge every reason is RFC 6750's {@code invalid_token}. The
+ * description is safe to send to the client (it never echoes the token or names a key); the reason itself is for
+ * logs and tests.
  */
 public enum FailureReason {
     MALFORMED("The access token is malformed"),
@@ -34,9 +34,5 @@ public enum FailureReason {
     /** A description safe for {@code error_description}. */
     public String description() {
         return description;
-    }
-
-    public BearerErrorCode errorCode() {
-        return BearerErrorCode.INVALID_TOKEN;
     }
 }

@@ -49,10 +49,6 @@ public sealed interface ValidationResult permits ValidationResult.Valid, Validat
             return Optional.of(reason);
         }
 
-        public BearerErrorCode errorCode() {
-            return reason.errorCode();
-        }
-
         /** Safe for {@code error_description}. */
         public String description() {
             return reason.description();

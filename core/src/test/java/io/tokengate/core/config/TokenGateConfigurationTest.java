@@ -22,6 +22,7 @@ import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientType;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.endpoint.Handoff;
 import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
@@ -58,9 +59,9 @@ class TokenGateConfigurationTest {
         TokenGate tg = start(minimal());
         String token = tg.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();
         assertTrue(tg.validator().validate(token).isValid());
-        EndpointResponse first = tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null);
+        EndpointResponse first = tg.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null));
         String rt = (String) EndpointFixture.json(first).get("refresh_token");
-        EndpointResponse refreshed = tg.endpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt));
+        EndpointResponse refreshed = tg.tokenEndpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt));
         assertEquals(200, refreshed.status(), refreshed.body());
         assertEquals("http://localhost:8080", tg.validator().validate(token).principal().orElseThrow().claims().get("aud"),
                 "the audience defaults to the issuer");
@@ -71,7 +72,7 @@ class TokenGateConfigurationTest {
         Map<String, String> settings = minimal();
         settings.put("tokengate.access-token-lifetime", "PT1M");
         TokenGate tg = start(settings);
-        EndpointResponse r = tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null);
+        EndpointResponse r = tg.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null));
         assertEquals(60L, ((Number) EndpointFixture.json(r).get("expires_in")).longValue(), r.body());
         var token = tg.validator().validate((String) EndpointFixture.json(r).get("access_token")).principal().orElseThrow();
         assertEquals(60, token.expiresAt().getEpochSecond() - token.issuedAt().getEpochSecond());
@@ -80,7 +81,7 @@ class TokenGateConfigurationTest {
     @Test
     void aRestartKeepsTheAccessTokensOfRevokedFamiliesCut() {
         TokenGate first = start(minimal());
-        Map<String, Object> tokens = EndpointFixture.json(first.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null));
+        Map<String, Object> tokens = EndpointFixture.json(first.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null)));
         String access = (String) tokens.get("access_token");
         String family = first.validator().validate(access).principal().orElseThrow().familyId().orElseThrow();
         assertTrue(first.refreshTokens().revokeFamily(family, "alice"));
@@ -93,11 +94,11 @@ class TokenGateConfigurationTest {
     void restartWithTheSameDirectoryKeepsAccessAndRefreshTokensValid() {
         TokenGate first = start(minimal());
         String token = first.issuer().issue(AccessTokenRequest.builder("alice", "spa").build()).value();
-        String rt = (String) EndpointFixture.json(first.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null))
+        String rt = (String) EndpointFixture.json(first.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null)))
                 .get("refresh_token");
         TokenGate second = start(minimal());
         assertTrue(second.validator().validate(token).isValid(), "same generated keys");
-        assertEquals(200, second.endpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt)).status(),
+        assertEquals(200, second.tokenEndpoint().token(EndpointFixture.post("spa", null, "grant_type", "refresh_token", "refresh_token", rt)).status(),
                 "same generated refresh-token secret");
         assertTrue(Files.exists(dir.resolve("keys/tokengate-refresh-secret.txt")));
     }
@@ -144,14 +145,33 @@ class TokenGateConfigurationTest {
         m.put("tokengate.keys.keystore-password", "${file:" + pw + "}");
         TokenGate tg = start(m);
         assertEquals(SigningAlgorithm.ES256, tg.keyRing().current().active().algorithm());
+
+        // an alias that is not in the keystore is blamed on the setting that named it
+        m.put("tokengate.keys.next", "not-there");
+        assertEquals("tokengate.keys.next", failure(m, this).key());
+        m.remove("tokengate.keys.next");
+        m.put("tokengate.keys.previous", "also-not-there");
+        assertEquals("tokengate.keys.previous", failure(m, this).key());
+        m.remove("tokengate.keys.previous");
+        m.put("tokengate.keys.active", "missing-alias");
+        ConfigurationException active = failure(m, this);
+        assertEquals("tokengate.keys.active", active.key());
+        assertTrue(active.getCause() != null, "the cause goes with it, for the log");
     }
 
     @Test
-    void keystoreWithoutRefreshTokenSecretsIsRefused() throws Exception {
+    void aKeyProblemIsNamedBeforeMissingRefreshTokenSecrets() throws Exception {
         Map<String, String> m = minimal();
         m.put("tokengate.keys.source", "jwks");
         m.put("tokengate.keys.jwks-file", dir.resolve("none.json").toString());
-        assertEquals("tokengate.keys.jwks-file", failure(m, this).key());
+        assertEquals("tokengate.keys.jwks-file", failure(m, this).key(), "the missing key file first, as before");
+        Path jwks = dir.resolve("keys.json");
+        org.jose4j.jwk.RsaJsonWebKey key = org.jose4j.jwk.RsaJwkGenerator.generateJwk(2048);
+        key.setAlgorithm("RS256");
+        key.setUse("sig");
+        Files.writeString(jwks, "{\"keys\":[" + key.toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE) + "]}");
+        m.put("tokengate.keys.jwks-file", jwks.toString());
+        assertEquals("tokengate.refresh-token-secrets", failure(m, this).key(), "then the secrets that keys of a file need");
     }
 
     @Test
@@ -165,6 +185,7 @@ class TokenGateConfigurationTest {
             if (bad.getKey().equals("tokengate.keys.keystore-password")) {
                 m.put("tokengate.keys.source", "pkcs12");
                 m.put("tokengate.keys.keystore", "x.p12");
+                m.put("tokengate.refresh-token-secrets", "s1:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
             }
             assertEquals(bad.getKey(), failure(m, this).key(), bad.toString());
         }
@@ -177,7 +198,7 @@ class TokenGateConfigurationTest {
         String k2 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         m.put("tokengate.refresh-token-secrets", "new:" + k2 + ", old:" + k1);
         TokenGate tg = start(m);
-        String rt = (String) EndpointFixture.json(tg.endpoint().issueForAuthenticatedUser("spa", "alice", Set.of(), null, null, null, null))
+        String rt = (String) EndpointFixture.json(tg.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null)))
                 .get("refresh_token");
         assertEquals("new", tg.refreshTokens().find(rt).orElseThrow().secretId());
     }
@@ -188,16 +209,5 @@ class TokenGateConfigurationTest {
         Map<String, Object> meta = JsonUtil.parseJson(tg.metadataJson("/oauth/token", "/oauth/revoke", "/oauth/introspect", "/oauth/jwks"));
         assertEquals("http://localhost:8080/oauth/token", meta.get("token_endpoint"));
         assertTrue(tg.jwksJson().contains(tg.keyRing().current().active().kid()));
-    }
-
-    @Test
-    void readmeDocumentsEverySettingWithItsDefault() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-        for (Setting s : Setting.values()) {
-            String row = readme.lines().filter(l -> l.startsWith("| `" + s.key() + "` |")).findFirst()
-                    .orElseThrow(() -> new AssertionError("README lacks a table row for " + s.key()));
-            String expected = s.documentedDefault() == null ? "—" : s.documentedDefault();
-            assertTrue(row.contains(expected), s.key() + " row should show its default " + expected + ": " + row);
-        }
     }
 }

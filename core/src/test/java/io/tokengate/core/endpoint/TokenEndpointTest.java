@@ -202,7 +202,7 @@ class TokenEndpointTest {
 
         @Test
         void publicClientIdentifiesByClientIdAndCannotIntrospect() {
-            EndpointResponse r = f.endpoint.introspect(post("demo-spa", null, "token", "x"));
+            EndpointResponse r = f.introspection.introspect(post("demo-spa", null, "token", "x"));
             assertError(r, 401, "invalid_client");
         }
     }
@@ -302,8 +302,8 @@ class TokenEndpointTest {
     class CookieMode {
         @Test
         void refreshTokenTravelsOnlyInTheCookieField() {
-            EndpointResponse r = f.endpoint.issueForAuthenticatedUser("demo-spa", "alice", Set.of("user"), null, f.clock.instant(),
-                    "Firefox", "127.0.0.1");
+            EndpointResponse r = f.handoff.issue(new Handoff.Request("demo-spa", "alice", Set.of("user"), null, f.clock.instant(),
+                    "Firefox", "127.0.0.1"));
             assertEquals(200, r.status());
             Map<String, Object> body = json(r);
             assertFalse(body.containsKey("refresh_token"), "never in the JSON body");
@@ -314,8 +314,7 @@ class TokenEndpointTest {
 
         @Test
         void refreshReadsTheTokenFromTheCookieAndRotatesIt() {
-            String cookie = f.endpoint.issueForAuthenticatedUser("demo-spa", "alice", Set.of("user"), null, null, null, null)
-                    .refreshTokenCookie();
+            String cookie = f.handoff("demo-spa", "alice").refreshTokenCookie();
             EndpointResponse refreshed = f.endpoint.token(EndpointFixture.browserPost(cookie, "grant_type", "refresh_token"));
             assertEquals(200, refreshed.status(), refreshed.body());
             assertNotNull(refreshed.refreshTokenCookie());
@@ -357,15 +356,15 @@ class TokenEndpointTest {
                     "password", "alice-password")).refreshTokenCookie();
             EndpointRequest crossSite = EndpointRequest.builder("POST").header("Content-Type", "application/x-www-form-urlencoded")
                     .param("client_id", "demo-spa").refreshTokenCookie(cookie).build();
-            EndpointResponse refused = f.endpoint.revoke(crossSite);
+            EndpointResponse refused = f.revocationEndpoint.revoke(crossSite);
             assertError(refused, 400, "invalid_request");
             assertFalse(refused.clearsRefreshTokenCookie());
-            EndpointResponse otherToken = f.endpoint.revoke(EndpointFixture.browserPost(cookie, "token", "x"));
+            EndpointResponse otherToken = f.revocationEndpoint.revoke(EndpointFixture.browserPost(cookie, "token", "x"));
             assertEquals(200, otherToken.status());
             assertFalse(otherToken.clearsRefreshTokenCookie(), "revoking another token leaves the cookie and its family alone");
             assertEquals(io.tokengate.core.refresh.FamilyState.ACTIVE, f.service.familyOf(cookie).orElseThrow().state());
 
-            EndpointResponse out = f.endpoint.revoke(EndpointFixture.browserPost(cookie));
+            EndpointResponse out = f.revocationEndpoint.revoke(EndpointFixture.browserPost(cookie));
             assertEquals(200, out.status());
             assertTrue(out.clearsRefreshTokenCookie());
             assertEquals(Duration.ZERO, out.refreshTokenCookieMaxAge());
@@ -387,23 +386,32 @@ class TokenEndpointTest {
         @Test
         void authenticatedUserGetsAFirstPairCarryingAuthTimeAndGroups() {
             Instant authTime = f.clock.instant().minusSeconds(30);
-            EndpointResponse r = f.endpoint.issueForAuthenticatedUser("demo-client", "carol", Set.of("staff"), "read", authTime,
-                    "Chrome", "127.0.0.1");
+            EndpointResponse r = f.handoff.issue(new Handoff.Request("demo-app", "carol", Set.of("staff"), "read", authTime,
+                    "Chrome", "127.0.0.1"));
             Map<String, Object> body = json(r);
             var p = f.validator.validate((String) body.get("access_token")).principal().orElseThrow();
             assertEquals("carol", p.subject());
             assertEquals(Set.of("staff"), p.groups());
             assertEquals(Set.of("read"), p.scopes());
             assertEquals(authTime, p.authTime().orElseThrow());
-            assertEquals(TokenEndpoint.CONTAINER_LOGIN, f.events(TokenEvent.Issued.class).get(0).grantType());
-            assertEquals(200, f.refresh((String) body.get("refresh_token")).status());
+            assertEquals(Handoff.GRANT, f.events(TokenEvent.Issued.class).get(0).grantType());
+            assertEquals(200, f.endpoint.token(post("demo-app", null, "grant_type", "refresh_token", "refresh_token",
+                    (String) body.get("refresh_token"))).status());
         }
 
         @Test
         void unknownClientOrWiderScopeIsRefused() {
-            assertError(f.endpoint.issueForAuthenticatedUser("nobody", "carol", Set.of(), null, null, null, null), 401, "invalid_client");
-            assertError(f.endpoint.issueForAuthenticatedUser("demo-client", "carol", Set.of(), "admin", null, null, null), 400,
+            assertError(f.handoff("nobody", "carol"), 401, "invalid_client");
+            assertError(f.handoff.issue(new Handoff.Request("demo-app", "carol", Set.of(), "admin", null, null, null)), 400,
                     "invalid_scope");
+        }
+
+        /** A browser must not obtain the tokens, and scopes, of a server-side or service client. */
+        @Test
+        void onlyPublicClientsThatMayRefreshAreServed() {
+            assertError(f.handoff("demo-client", "carol"), 400, "unauthorized_client");
+            assertError(f.handoff("service", "carol"), 400, "unauthorized_client");
+            assertTrue(f.events(TokenEvent.Issued.class).isEmpty(), "nothing issued");
         }
     }
 
@@ -414,7 +422,7 @@ class TokenEndpointTest {
             params[0] = "token";
             params[1] = token;
             System.arraycopy(more, 0, params, 2, more.length);
-            return f.endpoint.revoke(post(clientId, secret, params));
+            return f.revocationEndpoint.revoke(post(clientId, secret, params));
         }
 
         @Test
@@ -462,22 +470,22 @@ class TokenEndpointTest {
 
         @Test
         void publicClientRevokesItsOwnTokenByClientId() {
-            String cookie = f.endpoint.issueForAuthenticatedUser("demo-spa", "alice", Set.of(), null, null, null, null).refreshTokenCookie();
-            assertEquals(200, f.endpoint.revoke(post("demo-spa", null, "token", cookie)).status());
+            String cookie = f.handoff("demo-spa", "alice").refreshTokenCookie();
+            assertEquals(200, f.revocationEndpoint.revoke(post("demo-spa", null, "token", cookie)).status());
             assertTrue(f.service.familyOf(cookie).orElseThrow().state() == io.tokengate.core.refresh.FamilyState.REVOKED);
         }
 
         @Test
         void revocationNeedsClientAuthenticationAndAToken() {
-            assertError(f.endpoint.revoke(post("demo-client", "wrong", "token", "x")), 401, "invalid_client");
-            assertError(f.endpoint.revoke(post("demo-client", "demo-secret")), 400, "invalid_request");
+            assertError(f.revocationEndpoint.revoke(post("demo-client", "wrong", "token", "x")), 401, "invalid_client");
+            assertError(f.revocationEndpoint.revoke(post("demo-client", "demo-secret")), 400, "invalid_request");
         }
     }
 
     @Nested
     class Introspection {
         private Map<String, Object> introspect(String clientId, String secret, String token) {
-            EndpointResponse r = f.endpoint.introspect(post(clientId, secret, "token", token));
+            EndpointResponse r = f.introspection.introspect(post(clientId, secret, "token", token));
             assertEquals(200, r.status(), r.body());
             return json(r);
         }
@@ -517,7 +525,7 @@ class TokenEndpointTest {
 
         @Test
         void introspectionNeedsAToken() {
-            assertError(f.endpoint.introspect(post("demo-client", "demo-secret")), 400, "invalid_request");
+            assertError(f.introspection.introspect(post("demo-client", "demo-secret")), 400, "invalid_request");
         }
     }
 
@@ -573,12 +581,12 @@ class TokenEndpointTest {
         }
 
         @Test
-        void clientWithALifetimeTheValidatorRefusesIsAServerErrorNotABadToken() {
+        void aClientWithALifetimeTheValidatorRefusesFailsTheStartNotARequest() {
             ClientRegistry registry = ClientRegistry.of(List.of(ClientRegistration.builder("long").secret("long-secret")
                     .grants(GrantType.CLIENT_CREDENTIALS).accessTokenLifetime(Duration.ofHours(2)).build()));
-            TokenEndpoint endpoint = TokenEndpoint.builder().clients(registry).refreshTokens(f.service)
-                    .validator(f.validator).clock(f.clock).build();
-            assertError(endpoint.token(post("long", "long-secret", "grant_type", "client_credentials")), 500, "server_error");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TokenEndpoint.builder().clients(registry).refreshTokens(f.service).validator(f.validator).clock(f.clock).build());
+            assertTrue(e.getMessage().contains("client long has access-token-lifetime PT2H"), e.getMessage());
         }
 
         @Test
@@ -594,7 +602,7 @@ class TokenEndpointTest {
         @Test
         void handOffWithoutASubjectIsAProgrammingError() {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> f.endpoint.issueForAuthenticatedUser("demo-client", " ", Set.of(), null, null, null, null));
+                    () -> new Handoff.Request("demo-app", " ", Set.of(), null, null, null, null));
         }
 
         @Test

@@ -339,16 +339,14 @@ class RefreshTokenLifecycleTest {
             var client = f.clients.find("demo-client").orElseThrow();
             TokenPair first = service.issue(new RefreshTokenService.Grant(client, "password", "alice", Set.of(), Set.of("read"),
                     null, null, null));
-            TokenPair second = service.refresh(client, first.refreshToken(), null, null);
+            TokenPair second = refreshed(service.refresh(client, first.refreshToken(), null, null));
             f.clock.advance(Duration.ofSeconds(11));
             registryDown.set(true);
-            org.junit.jupiter.api.Assertions.assertThrows(io.tokengate.core.endpoint.OAuthException.class,
-                    () -> service.refresh(client, first.refreshToken(), null, null));
+            assertEquals(rejected(RefreshOutcome.Reason.REUSED), service.refresh(client, first.refreshToken(), null, null));
             assertEquals(FamilyState.REVOKED, f.store.findFamily(first.familyId()).orElseThrow().state(), "revoked in the store anyway");
             assertTrue(f.validator.validate(second.accessToken().value()).isValid(), "not cut yet: the registry was down");
             registryDown.set(false);
-            org.junit.jupiter.api.Assertions.assertThrows(io.tokengate.core.endpoint.OAuthException.class,
-                    () -> service.refresh(client, second.refreshToken(), null, null));
+            assertEquals(rejected(RefreshOutcome.Reason.REVOKED), service.refresh(client, second.refreshToken(), null, null));
             assertEquals(FailureReason.REVOKED, f.validator.validate(second.accessToken().value()).failure().orElseThrow(),
                     "the next request with a token of the family cut them");
         }
@@ -359,7 +357,7 @@ class RefreshTokenLifecycleTest {
             io.tokengate.core.client.ClientRegistration reduced = io.tokengate.core.client.ClientRegistration.builder("demo-client")
                     .secret("demo-secret").grants(io.tokengate.core.client.GrantType.PASSWORD, io.tokengate.core.client.GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).build();
-            TokenPair pair = f.service.refresh(reduced, rt(login), null, null);
+            TokenPair pair = refreshed(f.service.refresh(reduced, rt(login), null, null));
             assertEquals(Set.of("read"), pair.scopes());
         }
 
@@ -372,9 +370,8 @@ class RefreshTokenLifecycleTest {
             var client = f.clients.find("demo-client").orElseThrow();
             serverA.refresh(client, rt(login), null, null);
             // the lost response is retried on server B, which knows only s1
-            io.tokengate.core.endpoint.OAuthException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    io.tokengate.core.endpoint.OAuthException.class, () -> f.service.refresh(client, rt(login), null, null));
-            assertEquals(io.tokengate.core.endpoint.OAuthError.TEMPORARILY_UNAVAILABLE, e.error());
+            assertEquals(rejected(RefreshOutcome.Reason.SECRET_UNKNOWN_HERE), f.service.refresh(client, rt(login), null, null),
+                    "a rejection the endpoint answers as temporarily_unavailable");
             assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
         }
     }
@@ -459,7 +456,7 @@ class RefreshTokenLifecycleTest {
             RefreshTokenHasher rotated = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s2"), List.of(f.secret));
             RefreshTokenService service = new RefreshTokenService(f.store, rotated, f.issuer, f.revocation, null, f.clock);
             assertEquals("s1", service.find(rt(login)).orElseThrow().secretId());
-            TokenPair pair = service.refresh(f.clients.find("demo-client").orElseThrow(), rt(login), null, "127.0.0.1");
+            TokenPair pair = refreshed(service.refresh(f.clients.find("demo-client").orElseThrow(), rt(login), null, "127.0.0.1"));
             assertEquals("s2", service.find(pair.refreshToken()).orElseThrow().secretId(), "new hashes use the new secret");
             RefreshTokenHasher withoutOld = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s3"), List.of());
             assertTrue(new RefreshTokenService(f.store, withoutOld, f.issuer, f.revocation, null, f.clock).find(pair.refreshToken()).isEmpty(),
@@ -519,5 +516,13 @@ class RefreshTokenLifecycleTest {
         assertNull(r.get("refresh_token"));
         assertNull(r.get("refresh_token_expires_in"));
         assertFalse(r.containsKey("refresh_token"));
+    }
+
+    private static TokenPair refreshed(RefreshOutcome outcome) {
+        return org.junit.jupiter.api.Assertions.assertInstanceOf(RefreshOutcome.Refreshed.class, outcome, String.valueOf(outcome)).pair();
+    }
+
+    private static RefreshOutcome rejected(RefreshOutcome.Reason reason) {
+        return new RefreshOutcome.Rejected(reason);
     }
 }

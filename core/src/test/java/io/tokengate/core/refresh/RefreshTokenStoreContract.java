@@ -25,8 +25,8 @@ import io.tokengate.core.revocation.Revocation;
 
 /**
  * What every {@link RefreshTokenStore} must do. An implementation's test extends this class and supplies
- * {@link #newStore()}; the in-memory store runs it here and the JPA store in the EE module (on H2, PostgreSQL
- * and MariaDB). {@link #newStore()} returns an empty store (the cleanup test counts what it deletes).
+ * {@link #newStore()}; the in-memory store runs it here and the JPA store ({@code refresh.jpa}) on H2, PostgreSQL
+ * and MariaDB. {@link #newStore()} returns an empty store (the cleanup test counts what it deletes).
  */
 public abstract class RefreshTokenStoreContract {
     /** With milliseconds: a store must keep instants at least that precisely. */

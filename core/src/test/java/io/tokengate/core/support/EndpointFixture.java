@@ -19,6 +19,9 @@ import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.endpoint.EndpointRequest;
 import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.endpoint.Handoff;
+import io.tokengate.core.endpoint.IntrospectionEndpoint;
+import io.tokengate.core.endpoint.RevocationEndpoint;
 import io.tokengate.core.endpoint.TokenEndpoint;
 import io.tokengate.core.event.TokenEvent;
 import io.tokengate.core.keys.KeyRing;
@@ -38,6 +41,7 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * <li>{@code demo-client} / {@code demo-secret}: confidential, password + refresh_token, scopes read write</li>
  * <li>{@code other-client} / {@code other-secret}: confidential, password + refresh_token, scopes read write</li>
  * <li>{@code demo-spa}: public, cookie mode, password + refresh_token, scopes read</li>
+ * <li>{@code demo-app}: public (a native or browser app keeping its own tokens), refresh_token, scopes read write</li>
  * <li>{@code no-retry}: confidential (secret {@code no-retry-secret}), password + refresh_token, retry window 0</li>
  * <li>{@code service}: confidential (secret {@code service-secret}), client_credentials only, scopes reports</li>
  * <li>{@code short}: confidential (secret {@code short-secret}), idle 1 h, absolute 3 h, access 1 min</li>
@@ -57,6 +61,9 @@ public final class EndpointFixture {
     public final RefreshTokenHasher hasher;
     public final RefreshTokenService service;
     public final TokenEndpoint endpoint;
+    public final RevocationEndpoint revocationEndpoint;
+    public final IntrospectionEndpoint introspection;
+    public final Handoff handoff;
     public final ClientRegistry clients = ClientRegistry.of(List.of(
             ClientRegistration.builder("demo-client").secret("demo-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read", "write")).build(),
@@ -64,6 +71,8 @@ public final class EndpointFixture {
                     .scopes(Set.of("read", "write")).build(),
             ClientRegistration.builder("demo-spa").type(ClientType.PUBLIC).grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).cookieMode(true).build(),
+            ClientRegistration.builder("demo-app").type(ClientType.PUBLIC).grants(GrantType.REFRESH_TOKEN)
+                    .scopes(Set.of("read", "write")).build(),
             ClientRegistration.builder("no-retry").secret("no-retry-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).retryWindow(Duration.ZERO).build(),
             ClientRegistration.builder("service").secret("service-secret").grants(GrantType.CLIENT_CREDENTIALS)
@@ -91,6 +100,14 @@ public final class EndpointFixture {
         this.service = new RefreshTokenService(store, hasher, issuer, revocation, events::add, clock);
         this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(service).validator(validator)
                 .credentialVerifier(users).clock(clock).build();
+        this.revocationEndpoint = new RevocationEndpoint(clients, service, validator, "tokengate");
+        this.introspection = new IntrospectionEndpoint(clients, service, validator, "tokengate", clock);
+        this.handoff = new Handoff(clients, service, "tokengate");
+    }
+
+    /** The hand-off of {@code subject} (no groups, all scopes) to {@code clientId}. */
+    public EndpointResponse handoff(String clientId, String subject) {
+        return handoff.issue(new Handoff.Request(clientId, subject, Set.of(), null, null, null, null));
     }
 
     public static String basic(String id, String secret) {

@@ -67,16 +67,16 @@ class AccessTokenIssuerTest {
         assertFalse(f.issuer.issue(f.request().build()).jti().equals(f.issuer.issue(f.request().build()).jti()));
     }
 
+    /** One home for a client's lifetime: its registration, carried by the request; the issuer has the default only. */
     @Test
-    void defaultLifetimeIsFiveMinutesAndAClientMayOverrideIt() {
+    void defaultLifetimeIsFiveMinutesAndARequestMayCarryAClientsOwn() {
         MutableClock clock = MutableClock.startingAt("2026-11-27T10:00:00Z");
         KeyRing ring = new KeyRing(KeySet.of(TestKeys.shared(SigningAlgorithm.RS256)), clock, Duration.ofMinutes(16));
-        AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(ring).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE)
-                .clientLifetime("batch-job", Duration.ofMinutes(15)).build();
+        AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(ring).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE).build();
+        assertEquals(Duration.ofMinutes(5), issuer.defaultLifetime());
         assertEquals(300, issuer.issue(AccessTokenRequest.builder("alice", "demo-client").build()).expiresInSeconds());
-        assertEquals(900, issuer.issue(AccessTokenRequest.builder("alice", "batch-job").build()).expiresInSeconds());
-        assertEquals(60, issuer.issue(AccessTokenRequest.builder("alice", "batch-job").lifetime(Duration.ofMinutes(1)).build()).expiresInSeconds());
-        assertEquals(Duration.ofMinutes(15), issuer.longestLifetime());
+        assertEquals(900, issuer.issue(AccessTokenRequest.builder("alice", "batch-job").lifetime(Duration.ofMinutes(15)).build())
+                .expiresInSeconds());
     }
 
     @Test

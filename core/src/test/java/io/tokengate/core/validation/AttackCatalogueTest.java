@@ -48,7 +48,6 @@ class AttackCatalogueTest {
     private static void refused(ValidationResult result, FailureReason expected) {
         assertFalse(result.isValid(), "token was accepted");
         assertEquals(expected, result.failure().orElseThrow());
-        assertEquals(BearerErrorCode.INVALID_TOKEN, expected.errorCode());
     }
 
     @Test

@@ -87,7 +87,7 @@ class Jose4jAgreementTest {
     private static Key resolve(Fixture f, JsonWebSignature jws, List<org.jose4j.jwx.JsonWebStructure> nesting)
             throws UnresolvableKeyException {
         Optional<SigningAlgorithm> alg = SigningAlgorithm.fromJwsName(jws.getAlgorithmHeaderValue());
-        boolean refusedHeader = AccessTokenValidator.REFUSED_HEADERS.stream().anyMatch(h -> jws.getHeaders().getObjectHeaderValue(h) != null);
+        boolean refusedHeader = HeaderRules.REFUSED_HEADERS.stream().anyMatch(h -> jws.getHeaders().getObjectHeaderValue(h) != null);
         Optional<SigningKey> key = f.keyRing.current().verificationKey(jws.getKeyIdHeaderValue(), f.clock.instant());
         if (!nesting.isEmpty() || alg.isEmpty() || refusedHeader || key.isEmpty() || key.get().algorithm() != alg.get()) {
             throw new UnresolvableKeyException("refused");

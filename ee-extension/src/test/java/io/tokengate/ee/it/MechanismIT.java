@@ -313,7 +313,7 @@ class MechanismIT {
         assertEquals(403, retired.statusCode(), "alice may not");
         retired = http().post("/tokengate/admin/keys/retire", "kid=" + oldKid, "Authorization", bearer(adminToken()));
         assertEquals(200, retired.statusCode(), retired.body());
-        assertTrue(Wars.serverLog().contains("TG-0407 admin:admin retired key " + oldKid), "the retirement is logged with the admin's name");
+        assertTrue(Wars.serverLog().contains("TG-0416 admin:admin retired key " + oldKid), "the retirement is logged with the admin's name");
         assertRfcError(http().get("/who", "Authorization", bearer(before)), 401, "invalid_token");
         assertFalse(http().get("/oauth/jwks").body().contains(oldKid), "a retired key is no longer published");
         assertEquals(200, http().get("/who", "Authorization", bearer(after)).statusCode());

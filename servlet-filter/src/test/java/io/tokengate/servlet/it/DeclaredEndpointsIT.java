@@ -47,8 +47,7 @@ class DeclaredEndpointsIT {
                 + Wars.param("tokengate.token-path", "/auth/token")
                 + Wars.param("tokengate.jwks-path", "/auth/keys")
                 + Wars.param("tokengate.cookie-insecure-localhost", "true")
-                + servlet("token", "io.tokengate.servlet.EndpointServlet", "/auth/token",
-                        "<init-param><param-name>tokengate.endpoint</param-name><param-value>token</param-value></init-param>")
+                + servlet("token", "io.tokengate.servlet.TokenServlet", "/auth/token", "")
                 + servlet("keys", "io.tokengate.servlet.JwksServlet", "/auth/keys", "")
                 + servlet("metadata", "io.tokengate.servlet.MetadataServlet", "/.well-known/oauth-authorization-server", ""));
         return Wars.war("declared", webXml).addClass(TestUsers.class);

@@ -1,22 +1,21 @@
 package io.tokengate.core.refresh.jpa;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.EntityTransaction;
 
-import org.jose4j.json.JsonUtil;
-
-import io.tokengate.core.json.StrictJson;
-import io.tokengate.core.token.Scopes;
 
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
@@ -43,21 +42,21 @@ import io.tokengate.core.revocation.Revocation;
 public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoCloseable {
     private static final String ACTIVE = "ACTIVE";
 
-    private final EntityManagerFactory emf;
+    private final Transactions tx;
 
     public JpaRefreshTokenStore(EntityManagerFactory emf) {
-        this.emf = emf;
+        this.tx = new Transactions(emf);
     }
 
     /** Closes the factory. */
     @Override
     public void close() {
-        emf.close();
+        tx.close();
     }
 
     /** Reads each table once: a {@link StoreUnavailableException} when the database or a table is not there. */
     void checkTables() {
-        withEntityManager(em -> {
+        tx.withEntityManager(em -> {
             for (String table : List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION")) {
                 em.createNativeQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0").getSingleResult();
             }
@@ -65,70 +64,23 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
         });
     }
 
-    /** One call's work in its own transaction: committed, or rolled back when marked so or when it fails. */
-    private <T> T inTransaction(Function<EntityManager, T> work) {
-        return withEntityManager(em -> {
-            EntityTransaction tx = em.getTransaction();
-            tx.begin();
-            try {
-                T result = work.apply(em);
-                if (tx.getRollbackOnly()) {
-                    tx.rollback();
-                } else {
-                    tx.commit();
-                }
-                return result;
-            } catch (RuntimeException e) {
-                try {
-                    if (tx.isActive()) {
-                        tx.rollback();
-                    }
-                } catch (RuntimeException ignored) {
-                    // the original failure is what matters
-                }
-                throw e;
-            }
-        });
-    }
-
-    /** An entity manager for one call, closed afterwards; outside a transaction each statement commits itself. */
-    private <T> T withEntityManager(Function<EntityManager, T> work) {
-        EntityManager em;
-        try {
-            em = emf.createEntityManager();
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot open the refresh-token store", e);
-        }
-        try {
-            return work.apply(em);
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("the refresh-token store failed: " + e.getClass().getSimpleName(), e);
-        } finally {
-            try {
-                em.close();
-            } catch (RuntimeException ignored) {
-                // closing a broken connection
-            }
-        }
-    }
-
     @Override
     public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
-        inTransaction(em -> {
-            em.persist(toEntity(family));
-            em.persist(toEntity(firstToken));
+        tx.inTransaction(em -> {
+            em.persist(Rows.toEntity(family));
+            em.persist(Rows.toEntity(firstToken));
             return null;
         });
     }
 
     @Override
     public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-        return inTransaction(em -> Optional.ofNullable(em.find(TokenEntity.class, tokenHash)).map(JpaRefreshTokenStore::toRecord));
+        return tx.inTransaction(em -> Optional.ofNullable(em.find(TokenEntity.class, tokenHash)).map(Rows::toRecord));
     }
 
     @Override
     public Optional<RefreshTokenFamily> findFamily(String familyId) {
-        return inTransaction(em -> Optional.ofNullable(em.find(FamilyEntity.class, familyId)).map(JpaRefreshTokenStore::toFamily));
+        return tx.inTransaction(em -> Optional.ofNullable(em.find(FamilyEntity.class, familyId)).map(Rows::toFamily));
     }
 
     /** The refresh path's read: the token row and its family row, one statement, no transaction around it. */
@@ -146,19 +98,12 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     @Override
     public Optional<TokenAndFamily> findTokenAndFamily(String tokenHash) {
-        return withEntityManager(em -> {
+        return tx.withEntityManager(em -> {
             List<?> rows = em.createNativeQuery(TOKEN_AND_FAMILY).setParameter(1, tokenHash).getResultList();
             if (rows.isEmpty()) {
                 return Optional.empty();
             }
-            Object[] r = (Object[]) rows.get(0);
-            RefreshTokenRecord token = new RefreshTokenRecord((String) r[0], (String) r[1], (String) r[2], TokenState.valueOf((String) r[3]),
-                    Instant.ofEpochMilli(number(r[4])), instant(r[5]), (String) r[6]);
-            RefreshTokenFamily family = r[7] == null ? null : new RefreshTokenFamily((String) r[7], (String) r[8], (String) r[9],
-                    Scopes.split((String) r[10]), groups((String) r[7], (String) r[11]), instant(r[12]), Instant.ofEpochMilli(number(r[13])),
-                    Instant.ofEpochMilli(number(r[14])), Instant.ofEpochMilli(number(r[15])), Instant.ofEpochMilli(number(r[16])),
-                    FamilyState.valueOf((String) r[17]), instant(r[18]), (String) r[19], (String) r[20], (String) r[21]);
-            return Optional.of(new TokenAndFamily(token, family));
+            return Optional.of(Rows.tokenAndFamily((Object[]) rows.get(0)));
         });
     }
 
@@ -181,11 +126,11 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
     private boolean postgres() {
         Boolean known = postgres;
         if (known == null) {
-            known = inTransaction(em -> {
+            known = tx.inTransaction(em -> {
                 try {
-                    return em.unwrap(java.sql.Connection.class).getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                    return em.unwrap(Connection.class).getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT)
                             .contains("postgresql");
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
@@ -198,7 +143,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
     public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
         String familyId = successor.familyId();
         if (postgres()) {
-            long rotated = withEntityManager(em -> number(em.createNativeQuery(ROTATE_ON_POSTGRESQL).setParameter(1, familyId)
+            long rotated = tx.withEntityManager(em -> Rows.number(em.createNativeQuery(ROTATE_ON_POSTGRESQL).setParameter(1, familyId)
                     .setParameter(2, now.toEpochMilli()).setParameter(3, successor.tokenHash()).setParameter(4, presentedHash)
                     .setParameter(5, newIdleExpiresAt.toEpochMilli()).setParameter(6, successor.secretId())
                     .setParameter(7, successor.issuedAt().toEpochMilli()).getSingleResult()));
@@ -207,7 +152,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
             }
             return findToken(presentedHash).isEmpty() ? RotationResult.NOT_FOUND : RotationResult.NOT_ACTIVE;
         }
-        return inTransaction(em -> {
+        return tx.inTransaction(em -> {
             int family = em.createNativeQuery(SLIDE_FAMILY).setParameter(1, now.toEpochMilli()).setParameter(2, newIdleExpiresAt.toEpochMilli())
                     .setParameter(3, familyId).executeUpdate();
             int token = family != 1 ? 0 : em.createNativeQuery(ROTATE_TOKEN).setParameter(1, now.toEpochMilli())
@@ -223,17 +168,9 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
         });
     }
 
-    private static long number(Object column) {
-        return ((Number) column).longValue();
-    }
-
-    private static Instant instant(Object column) {
-        return column == null ? null : Instant.ofEpochMilli(number(column));
-    }
-
     @Override
     public boolean revokeFamily(String familyId, Instant now, String reason) {
-        return inTransaction(em -> revokeIn(em, familyId, now, reason));
+        return tx.inTransaction(em -> revokeIn(em, familyId, now, reason));
     }
 
     private static boolean revokeIn(EntityManager em, String familyId, Instant now, String reason) {
@@ -261,7 +198,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
     }
 
     private List<String> revokeWhere(String condition, String value, Instant now, String reason) {
-        return inTransaction(em -> {
+        return tx.inTransaction(em -> {
             List<String> ids = em.createQuery("SELECT f.familyId FROM TokenGateFamily f WHERE " + condition + " AND f.state = :active",
                     String.class).setParameter("v", value).setParameter("active", ACTIVE).getResultList();
             List<String> revoked = new ArrayList<>();
@@ -276,8 +213,8 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     @Override
     public List<RefreshTokenFamily> familiesOfSubject(String subject) {
-        return inTransaction(em -> em.createQuery("SELECT f FROM TokenGateFamily f WHERE f.subject = :s ORDER BY f.createdAt DESC",
-                FamilyEntity.class).setParameter("s", subject).getResultList().stream().map(JpaRefreshTokenStore::toFamily).toList());
+        return tx.inTransaction(em -> em.createQuery("SELECT f FROM TokenGateFamily f WHERE f.subject = :s ORDER BY f.createdAt DESC",
+                FamilyEntity.class).setParameter("s", subject).getResultList().stream().map(Rows::toFamily).toList());
     }
 
     /**
@@ -289,7 +226,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
         String id = revocationId(revocation.kind(), revocation.key());
         for (int attempt = 0; ; attempt++) {
             try {
-                inTransaction(em -> {
+                tx.inTransaction(em -> {
                     int updated = em.createQuery("UPDATE TokenGateRevocation r SET r.cutAt = :at, r.dropAt = :dropAt WHERE r.id = :id"
                                     + " AND r.cutAt < :at").setParameter("at", revocation.at().toEpochMilli())
                             .setParameter("dropAt", revocation.dropAt().toEpochMilli()).setParameter("id", id).executeUpdate();
@@ -319,17 +256,17 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
      */
     static String revocationId(Revocation.Kind kind, String key) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((kind.name() + ":" + key).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((kind.name() + ":" + key).getBytes(
+                    StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     @Override
-    public List<Revocation> liveRevocations(Instant now, java.time.Duration notBeforeLife) {
-        return inTransaction(em -> {
+    public List<Revocation> liveRevocations(Instant now, Duration notBeforeLife) {
+        return tx.inTransaction(em -> {
             List<Revocation> out = new ArrayList<>();
             for (RevocationEntity e : em.createQuery("SELECT r FROM TokenGateRevocation r WHERE r.dropAt > :now", RevocationEntity.class)
                     .setParameter("now", now.toEpochMilli()).getResultList()) {
@@ -338,7 +275,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
             for (Object[] f : em.createQuery("SELECT f.familyId, f.revokedAt FROM TokenGateFamily f WHERE f.revokedAt > :since"
                             + " AND f.state = :revoked", Object[].class).setParameter("since", now.minus(notBeforeLife).toEpochMilli())
                     .setParameter("revoked", FamilyState.REVOKED.name()).getResultList()) {
-                Instant at = Instant.ofEpochMilli(number(f[1]));
+                Instant at = Instant.ofEpochMilli(Rows.number(f[1]));
                 out.add(new Revocation(Revocation.Kind.FAMILY, (String) f[0], at, at.plus(notBeforeLife)));
             }
             return out;
@@ -347,7 +284,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     @Override
     public int deleteExpiredRevocations(Instant now, int batchSize) {
-        return inTransaction(em -> {
+        return tx.inTransaction(em -> {
             List<String> ids = em.createQuery("SELECT r.id FROM TokenGateRevocation r WHERE r.dropAt <= :now", String.class)
                     .setParameter("now", now.toEpochMilli()).setMaxResults(batchSize).getResultList();
             // dropAt again: a cut renewed since the SELECT stays
@@ -358,7 +295,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     @Override
     public int deleteExpired(Instant now, Instant revokedBefore, int batchSize) {
-        return inTransaction(em -> {
+        return tx.inTransaction(em -> {
             List<String> ids = em.createQuery("SELECT f.familyId FROM TokenGateFamily f WHERE f.idleExpiresAt <= :now"
                             + " OR f.absoluteExpiresAt <= :now OR (f.state = :revoked AND f.revokedAt < :before)", String.class)
                     .setParameter("now", now.toEpochMilli()).setParameter("revoked", FamilyState.REVOKED.name())
@@ -374,7 +311,7 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     @Override
     public int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
-        return inTransaction(em -> {
+        return tx.inTransaction(em -> {
             List<String> hashes = em.createQuery("SELECT t.tokenHash FROM TokenGateRefreshToken t WHERE t.state = :rotated"
                             + " AND t.rotatedAt < :before", String.class)
                     .setParameter("rotated", TokenState.ROTATED.name()).setParameter("before", rotatedBefore.toEpochMilli())
@@ -385,71 +322,5 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
             return em.createQuery("DELETE FROM TokenGateRefreshToken t WHERE t.tokenHash IN :hashes AND t.state = :rotated")
                     .setParameter("hashes", hashes).setParameter("rotated", TokenState.ROTATED.name()).executeUpdate();
         });
-    }
-
-    // ------------------------------------------------------------------ mapping
-
-    static FamilyEntity toEntity(RefreshTokenFamily f) {
-        FamilyEntity e = new FamilyEntity();
-        e.familyId = f.familyId();
-        e.subject = f.subject();
-        e.clientId = f.clientId();
-        e.scopes = String.join(" ", f.scopes());
-        e.groups = JsonUtil.toJson(Map.of("g", List.copyOf(f.groups())));
-        e.authTime = f.authTime() == null ? null : f.authTime().toEpochMilli();
-        e.createdAt = f.createdAt().toEpochMilli();
-        e.lastUsedAt = f.lastUsedAt().toEpochMilli();
-        e.idleExpiresAt = f.idleExpiresAt().toEpochMilli();
-        e.absoluteExpiresAt = f.absoluteExpiresAt().toEpochMilli();
-        e.state = f.state().name();
-        e.revokedAt = f.revokedAt() == null ? null : f.revokedAt().toEpochMilli();
-        e.revokedReason = f.revokedReason();
-        e.userAgent = f.userAgent();
-        e.remoteAddress = f.remoteAddress();
-        return e;
-    }
-
-    static RefreshTokenFamily toFamily(FamilyEntity e) {
-        return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, Scopes.split(e.scopes), groups(e.familyId, e.groups), millis(e.authTime),
-                Instant.ofEpochMilli(e.createdAt), Instant.ofEpochMilli(e.lastUsedAt), Instant.ofEpochMilli(e.idleExpiresAt),
-                Instant.ofEpochMilli(e.absoluteExpiresAt), FamilyState.valueOf(e.state), millis(e.revokedAt), e.revokedReason, e.userAgent,
-                e.remoteAddress);
-    }
-
-    /** GROUPS_JSON is {@code {"g":[...]}}. */
-    private static Set<String> groups(String familyId, String column) {
-        Set<String> groups = new LinkedHashSet<>();
-        try {
-            Object g = StrictJson.parseObject(column).get("g");
-            if (g instanceof List) {
-                for (Object o : (List<?>) g) {
-                    groups.add(String.valueOf(o));
-                }
-            }
-        } catch (StrictJson.MalformedJson ex) {
-            throw new IllegalStateException("family " + familyId + " has unreadable groups", ex);
-        }
-        return groups;
-    }
-
-    static TokenEntity toEntity(RefreshTokenRecord r) {
-        TokenEntity e = new TokenEntity();
-        e.tokenHash = r.tokenHash();
-        e.secretId = r.secretId();
-        e.familyId = r.familyId();
-        e.state = r.state().name();
-        e.issuedAt = r.issuedAt().toEpochMilli();
-        e.rotatedAt = r.rotatedAt() == null ? null : r.rotatedAt().toEpochMilli();
-        e.successorHash = r.successorHash();
-        return e;
-    }
-
-    static RefreshTokenRecord toRecord(TokenEntity e) {
-        return new RefreshTokenRecord(e.tokenHash, e.secretId, e.familyId, TokenState.valueOf(e.state), Instant.ofEpochMilli(e.issuedAt),
-                millis(e.rotatedAt), e.successorHash);
-    }
-
-    private static Instant millis(Long v) {
-        return v == null ? null : Instant.ofEpochMilli(v);
     }
 }

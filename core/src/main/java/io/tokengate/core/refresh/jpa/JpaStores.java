@@ -1,10 +1,13 @@
 package io.tokengate.core.refresh.jpa;
 
 import java.net.URL;
+import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -29,7 +32,7 @@ import io.tokengate.core.refresh.StoreUnavailableException;
 public final class JpaStores {
     /** Name of TokenGate's persistence unit. */
     public static final String UNIT = "tokengate";
-    private static final java.util.concurrent.atomic.AtomicInteger FACTORIES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger FACTORIES = new AtomicInteger();
 
     private JpaStores() {
     }
@@ -70,16 +73,16 @@ public final class JpaStores {
      * {@code schema-generation=none}, or the user lacks the right), or no SQL error at all (a mapping or provider problem).
      */
     private static RuntimeException classified(RuntimeException e) {
-        java.sql.SQLException sql = null;
+        SQLException sql = null;
         for (Throwable t = e; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException s) {
+            if (t instanceof SQLException s) {
                 sql = s;
             }
         }
         if (sql == null) {
             return e instanceof StoreUnavailableException ? new IllegalStateException(String.valueOf(e.getCause()), e) : e;
         }
-        if (sql instanceof java.sql.SQLSyntaxErrorException || (sql.getSQLState() != null && sql.getSQLState().startsWith("42"))) {
+        if (sql instanceof SQLSyntaxErrorException || (sql.getSQLState() != null && sql.getSQLState().startsWith("42"))) {
             return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage()
                     + "): apply the shipped DDL or let the store create them (tokengate.schema-generation=create)", e);
         }

@@ -1,0 +1,53 @@
+package io.tokengate.core.log;
+
+import java.lang.System.Logger.Level;
+
+/** The log ids of the core module: TG-00xx configuration, TG-01xx validation, TG-02xx keys, TG-10xx refresh, TG-11xx token endpoint. */
+public final class CoreLog {
+    public static final LogId CONFIGURATION_ERROR = new LogId("TG-0001", Level.ERROR, "TokenGate configuration: {0}",
+            "a setting is wrong: the message names the key and the start fails (an exception, logged by the server)");
+    public static final LogId REVOCATION_CHECK_FAILED = new LogId("TG-0101", Level.ERROR,
+            "the revocation registry failed; refusing the token: {0}",
+            "the revocation registry could not answer: the access token was refused");
+    public static final LogId KEY_FILE_EXPOSED = new LogId("TG-0201", Level.WARNING,
+            "the key file {0} was readable by others; it is owner-only again. Treat its keys as exposed: rotate them.",
+            "a generated key file was readable by others: it is owner-only again; rotate its keys");
+    public static final LogId REUSE_DETECTED = new LogId("TG-1001", Level.WARNING,
+            "refresh token reuse detected: family {0} of client {1} revoked (subject {2}, from {3})",
+            "a rotated refresh token came back: its family is revoked (theft, or a client that lost a response)");
+    public static final LogId EVENT_LISTENER_FAILED = new LogId("TG-1002", Level.WARNING, "a token event listener failed on {0}",
+            "a token event listener threw: the request was not failed");
+    public static final LogId ACCESS_TOKENS_NOT_CUT = new LogId("TG-1003", Level.ERROR,
+            "family {0} is revoked but its live access tokens could not be cut yet: {1}",
+            "a family is revoked but cutting its live access tokens failed: the next request with any token of the family cuts them again");
+    public static final LogId SECRET_UNKNOWN_HERE = new LogId("TG-1004", Level.ERROR,
+            "refresh-token secret {0} is unknown here; add it to every server before making it current",
+            "a refresh token was made with a secret this server does not have: add it to every server");
+    public static final LogId STARTUP_TASK_FAILED = new LogId("TG-1005", Level.WARNING,
+            "a start-up task of the refresh-token store failed (tried again in {0}): {1}",
+            "a start-up task of the store (restoring revocations) failed: tried again every 5 seconds");
+    public static final LogId REVOCATIONS_RESTORED = new LogId("TG-1006", Level.INFO,
+            "{0} revocations of live access tokens kept before this start are enforced again",
+            "revocations kept before this start are enforced again: how many");
+    public static final LogId STORE_UNREACHABLE = new LogId("TG-1007", Level.WARNING,
+            "the refresh-token store on {0} cannot reach its database ({1}): the token, revocation and"
+            + " introspection endpoints answer 503 until it does; bearer validation goes on, but revocations kept before this start"
+            + " are enforced only once it connects; trying again every {2}",
+            "started without the database: the token endpoints answer 503 until it is reachable (names the datasource)");
+    public static final LogId STORE_CONNECTED = new LogId("TG-1008", Level.INFO,
+            "the refresh-token store on {0} is connected: the token endpoints serve again",
+            "the database is reachable again: the token endpoints serve");
+    public static final LogId REVOCATION_NOT_STORED = new LogId("TG-1010", Level.WARNING,
+            "a revocation ({0} {1}) is enforced but could not be stored, so a restart before {2} would forget it: {3}",
+            "a revocation is enforced but could not be written to the database: a restart before it expires forgets it");
+    public static final LogId IDENTITY_STORE_FAILED = new LogId("TG-1101", Level.ERROR,
+            "the identity store failed during a password grant: {0}",
+            "the identity store failed during a password grant: answered 503 temporarily_unavailable");
+    public static final LogId STORE_UNAVAILABLE = new LogId("TG-1102", Level.ERROR, "the refresh-token store is unavailable: {0}",
+            "the database failed during a token request: answered 503 temporarily_unavailable, nothing half-written");
+    public static final LogId ENDPOINT_FAILED = new LogId("TG-1103", Level.ERROR, "unexpected failure at the token endpoint",
+            "an unexpected error at the token endpoint: answered 500 server_error (with the stack trace here)");
+
+    private CoreLog() {
+    }
+}
