@@ -74,7 +74,7 @@ warm_up() { # tokens-file: a minute of closed-loop refreshes, so the JIT has com
 LOAD="$BENCH io.tokengate.bench.refresh.RefreshLoad $BASE/oauth/token"
 for families in 10000 1000000; do
   echo "loading $families families"
-  $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" "$families" 0 "$OUT/tokens-$families.txt" 8192
+  $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" "$families" 0 "$OUT/tokens-$families.txt" 8192 "$BASE"
   start_server "families-$families" PT0S
   warm_up "$OUT/tokens-$families.txt"
   # every run goes on with the tokens the last one left live (RefreshLoad rewrites the file)
@@ -90,7 +90,7 @@ for families in 10000 1000000; do
 done
 
 echo "loading 10000 active and 1000000 expired families for the cleanup run"
-$BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" 10000 1000000 "$OUT/tokens-cleanup.txt" 8192
+$BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" 10000 1000000 "$OUT/tokens-cleanup.txt" 8192 "$BASE"
 start_server cleanup PT100S # the first cleanup run starts 100 s after the deployment, once the server is warm
 warm_up "$OUT/tokens-cleanup.txt"
 rate="${RATES%% *}"

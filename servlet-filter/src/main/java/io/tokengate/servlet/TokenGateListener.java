@@ -122,8 +122,9 @@ public final class TokenGateListener implements ServletContextListener {
                 if (!schema.equals("create") && !schema.equals("none")) {
                     throw new ConfigurationException(ServletSetting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
                 }
-                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, Map.of(
-                        "jakarta.persistence.schema-generation.database.action", schema)), name, Clock.systemUTC(), STORE_RETRY);
+                String issuer = settings.required(Setting.ISSUER);
+                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, issuer, Map.of(JpaStores.SCHEMA_ACTION, schema)), name,
+                        Clock.systemUTC(), STORE_RETRY);
                 try {
                     if (!store.open()) {
                         retryInBackground(store, context);

@@ -22,12 +22,14 @@ import io.tokengate.core.refresh.RefreshTokenHasher;
 /**
  * Fills a PostgreSQL schema with refresh-token families for the refresh benchmark, fast: the tables of TokenGate's
  * shipped DDL ({@code tokengate/ddl/tokengate-schema.sql}), rows streamed in with COPY, then the DDL's indexes and
- * ANALYZE. Active families belong to {@code demo-client}, each with one active refresh token hashed under the
- * given secret (the server must run with the same {@code tokengate.refresh-token-secrets}); a random sample of their
+ * ANALYZE. Every row belongs to the server's issuer; active families to {@code demo-client}, each with one active
+ * refresh token hashed under the given secret (the server must run with the same {@code tokengate.refresh-token-secrets});
+ * a random sample of their
  * tokens is written to a file for the load generator. Expired families (idle and absolute expiry a day ago) are
  * what a cleanup run must delete.
  *
- * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.RefreshData jdbcUrl schema secret activeFamilies expiredFamilies tokensFile sampleSize</pre>
+ * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.RefreshData jdbcUrl schema secret activeFamilies expiredFamilies \
+ *     tokensFile sampleSize issuer</pre>
  */
 public final class RefreshData {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -37,8 +39,8 @@ public final class RefreshData {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
-            System.err.println("usage: RefreshData jdbcUrl schema secret(id:base64url) activeFamilies expiredFamilies tokensFile sampleSize");
+        if (args.length != 8) {
+            System.err.println("usage: RefreshData jdbcUrl schema secret(id:base64url) activeFamilies expiredFamilies tokensFile sampleSize issuer");
             System.exit(2);
         }
         String url = args[0];
@@ -53,6 +55,10 @@ public final class RefreshData {
         int expired = Integer.parseInt(args[4]);
         Path tokensFile = Path.of(args[5]);
         int sample = Math.min(Integer.parseInt(args[6]), active);
+        String issuer = args[7];
+        if (!issuer.matches("[A-Za-z0-9:/._-]+")) {
+            throw new IllegalArgumentException("the issuer goes into CSV unquoted: letters, digits and :/._- only: " + issuer);
+        }
 
         long started = System.nanoTime();
         try (Connection c = DriverManager.getConnection(url)) {
@@ -69,7 +75,7 @@ public final class RefreshData {
                     s.execute(t);
                 }
             }
-            List<String> sampled = copy(c, hasher, active, expired, sample);
+            List<String> sampled = copy(c, hasher, active, expired, sample, issuer);
             try (Statement s = c.createStatement()) {
                 for (String i : indexes) {
                     s.execute(i);
@@ -108,7 +114,8 @@ public final class RefreshData {
     }
 
     /** Streams the families and their tokens in; returns the sampled tokens of active families. */
-    private static List<String> copy(Connection c, RefreshTokenHasher hasher, int active, int expired, int sample) throws SQLException {
+    private static List<String> copy(Connection c, RefreshTokenHasher hasher, int active, int expired, int sample, String issuer)
+            throws SQLException {
         SecureRandom random = new SecureRandom();
         long now = System.currentTimeMillis();
         long day = 86_400_000L;
@@ -118,7 +125,7 @@ public final class RefreshData {
         List<String> sampled = new ArrayList<>(sample);
         PGConnection pg = c.unwrap(PGConnection.class);
         List<String[]> tokens = new ArrayList<>(active + expired);
-        try (CsvCopy families = new CsvCopy(pg, "COPY tg_family (family_id, subject, client_id, scopes, groups_json, auth_time, created_at,"
+        try (CsvCopy families = new CsvCopy(pg, "COPY tg_family (family_id, issuer, subject, client_id, scopes, groups_json, auth_time, created_at,"
                 + " last_used_at, idle_expires_at, absolute_expires_at, state, revoked_at, revoked_reason, user_agent, remote_address)"
                 + " FROM STDIN (FORMAT csv)")) {
             for (int i = 0; i < active + expired; i++) {
@@ -127,7 +134,7 @@ public final class RefreshData {
                 long created = live ? now - 3_600_000L : now - 40 * day;
                 long idle = live ? now + 14 * day : now - day;
                 long absolute = live ? now + 30 * day : now - day;
-                families.row().append(familyId).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
+                families.row().append(familyId).append(',').append(issuer).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
                         .append(created).append(',').append(created).append(',').append(idle).append(',').append(absolute)
                         .append(",ACTIVE,,,bench,127.0.0.1\n");
                 String hash;
@@ -145,10 +152,10 @@ public final class RefreshData {
             }
             families.finish();
         }
-        try (CsvCopy records = new CsvCopy(pg, "COPY tg_refresh_token (token_hash, secret_id, family_id, state, issued_at, rotated_at,"
+        try (CsvCopy records = new CsvCopy(pg, "COPY tg_refresh_token (token_hash, issuer, secret_id, family_id, state, issued_at, rotated_at,"
                 + " successor_hash) FROM STDIN (FORMAT csv)")) {
             for (String[] t : tokens) {
-                records.row().append(t[0]).append(',').append(hasher.currentSecretId()).append(',').append(t[1]).append(",ACTIVE,")
+                records.row().append(t[0]).append(',').append(issuer).append(',').append(hasher.currentSecretId()).append(',').append(t[1]).append(",ACTIVE,")
                         .append(t[2]).append(",,\n");
             }
             records.finish();

@@ -31,8 +31,8 @@ public final class Setting {
             "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`.");
     public static final SettingKey KEYS_ALGORITHM = new SettingKey("tokengate.keys.algorithm", "RS256", null,
             "Algorithm of generated keys (`RS256`, `PS256`, `ES256`, `EdDSA`); for keystore and PEM sources, RS256 or PS256 for RSA keys.");
-    public static final SettingKey KEYS_DIRECTORY = new SettingKey("tokengate.keys.directory", null, "`.tokengate/keys` in the user's home",
-            "Folder of the generated key set (`tokengate-keys.jwks.json`) and the generated refresh-token secret (`tokengate-refresh-secret.txt`); made owner-only.");
+    public static final SettingKey KEYS_DIRECTORY = new SettingKey("tokengate.keys.directory", null, "`.tokengate/keys/<issuer>` in the user's home",
+            "Folder of the generated key set (`tokengate-keys.jwks.json`) and the generated refresh-token secret (`tokengate-refresh-secret.txt`); made owner-only. The default is one folder per issuer (e.g. `localhost-8080-app-3f2a…`), so applications never share keys unless told to.");
     public static final SettingKey KEYS_KEYSTORE = new SettingKey("tokengate.keys.keystore", null, null,
             "PKCS#12 keystore path (source `pkcs12`).");
     public static final SettingKey KEYS_KEYSTORE_PASSWORD = new SettingKey("tokengate.keys.keystore-password", null, null,

@@ -1,10 +1,14 @@
 package io.tokengate.core.keys;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,10 +46,33 @@ public final class KeySourceFactory {
         return new Spec(source, algorithm, keysDirectory(s), s);
     }
 
-    /** The folder of generated keys and the generated refresh-token secret. */
+    /**
+     * The folder of generated keys and the generated refresh-token secret: {@code tokengate.keys.directory}, or one
+     * folder per issuer under {@code .tokengate/keys} in the user's home, so that applications never share keys or
+     * secrets by default (the servers of one issuer share them on purpose, through a shared folder or setting).
+     */
     public static Path keysDirectory(Settings s) {
         String dir = s.get(Setting.KEYS_DIRECTORY);
-        return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".tokengate", "keys");
+        return dir != null ? Path.of(dir)
+                : Path.of(System.getProperty("user.home"), ".tokengate", "keys", folderOf(s.required(Setting.ISSUER)));
+    }
+
+    /**
+     * A folder name for an issuer: its host, port and path, readable ({@code https://login.example/app} →
+     * {@code login.example-app-…}), then 12 hex digits of its SHA-256, so that no two issuers share one.
+     */
+    static String folderOf(String issuer) {
+        String readable = issuer.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9.]+", "-").replaceAll("^-+|-+$", "");
+        if (readable.length() > 60) {
+            readable = readable.substring(0, 60);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(issuer.getBytes(StandardCharsets.UTF_8));
+            return readable + "-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -40,6 +40,9 @@ public final class CoreLog {
     public static final LogId REVOCATION_NOT_STORED = new LogId("TG-1010", Level.WARNING,
             "a revocation ({0} {1}) is enforced but could not be stored, so a restart before {2} would forget it: {3}",
             "a revocation is enforced but could not be written to the database: a restart before it expires forgets it");
+    public static final LogId ROWS_CLAIMED = new LogId("TG-1011", Level.INFO,
+            "{0} families and refresh tokens of the store had no issuer (tables of TokenGate 0.1) and are now those of {1}",
+            "families and refresh tokens of tables from TokenGate 0.1, which had no issuer, were given to this application (the first to start on them)");
     public static final LogId IDENTITY_STORE_FAILED = new LogId("TG-1101", Level.ERROR,
             "the identity store failed during a password grant: {0}",
             "the identity store failed during a password grant: answered 503 temporarily_unavailable");

@@ -37,6 +37,14 @@ public abstract class RefreshTokenStoreContract {
     /** An empty store to test. */
     protected abstract RefreshTokenStore newStore();
 
+    /**
+     * The store of another application (another issuer) on the same database as {@link #store}, not emptied; a store
+     * that lives in one application's memory only is another application's simply by being another instance.
+     */
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return newStore();
+    }
+
     /** Called after each test, e.g. to close a connection pool. */
     protected void closeStore(RefreshTokenStore store) {
     }
@@ -437,5 +445,52 @@ public abstract class RefreshTokenStoreContract {
                 T0.plus(Duration.ofMinutes(30)).plus(NOT_BEFORE_LIFE))), cuts, "revoked within the window only; active ones are no cut");
         assertEquals(0, store.deleteExpiredRevocations(now.plus(Duration.ofDays(1)), 10), "the family's cut has no row of its own");
         assertTrue(store.findFamily(live.familyId()).isPresent());
+    }
+
+    @Test
+    void anotherApplicationOnTheSameDatabaseSeesRevokesAndCleansUpNothingOfThisOne() {
+        RefreshTokenStore other = anotherApplicationsStore();
+        String subject = id("alice");
+        String mineFirst = id("h");
+        RefreshTokenFamily mine = newFamily(subject, "shared-client", mineFirst, T0);
+        String mineNext = id("h");
+        assertEquals(RotationResult.ROTATED, store.rotate(mineFirst, RefreshTokenRecord.active(mineNext, "s1", mine.familyId(), T0), T0,
+                T0.plus(Duration.ofDays(14))));
+        Revocation cut = new Revocation(Revocation.Kind.SUBJECT, subject, T0, T0.plus(NOT_BEFORE_LIFE));
+        store.saveRevocation(cut);
+        RefreshTokenFamily mineRevoked = newFamily(subject, "shared-client", id("h"), T0);
+        store.revokeFamily(mineRevoked.familyId(), T0, "logout");
+        RefreshTokenFamily theirs = family(id("fam"), subject, "shared-client", T0);
+        String theirHash = id("h");
+        other.createFamily(theirs, RefreshTokenRecord.active(theirHash, "s1", theirs.familyId(), T0));
+
+        assertTrue(other.findToken(mineNext).isEmpty(), "another application's token is unknown");
+        assertTrue(other.findTokenAndFamily(mineNext).isEmpty());
+        assertTrue(other.findFamily(mine.familyId()).isEmpty());
+        assertEquals(List.of(theirs.familyId()), other.familiesOfSubject(subject).stream().map(RefreshTokenFamily::familyId).toList(),
+                "the same user's families of another application are not listed");
+        assertEquals(RotationResult.NOT_FOUND, other.rotate(mineNext, RefreshTokenRecord.active(id("h"), "s1", mine.familyId(), T0), T0,
+                T0.plus(Duration.ofDays(14))));
+        assertEquals(RotationResult.NOT_FOUND, other.rotate(mineNext, RefreshTokenRecord.active(id("h"), "s1", theirs.familyId(), T0), T0,
+                T0.plus(Duration.ofDays(14))), "not even under a family of its own");
+        Revocation theirCut = new Revocation(Revocation.Kind.SUBJECT, subject, T0.plusSeconds(60), T0.plus(NOT_BEFORE_LIFE).plusSeconds(60));
+        other.saveRevocation(theirCut);
+        assertFalse(other.revokeFamily(mine.familyId(), T0, "attack"));
+        assertEquals(List.of(theirs.familyId()), other.revokeFamiliesOfSubject(subject, T0, "logout-everywhere"));
+        assertEquals(List.of(), other.revokeFamiliesOfClient("shared-client", T0, "client"));
+        assertEquals(Set.of(theirCut, new Revocation(Revocation.Kind.FAMILY, theirs.familyId(), T0, T0.plus(NOT_BEFORE_LIFE))),
+                Set.copyOf(other.liveRevocations(T0, NOT_BEFORE_LIFE)), "only its own cuts are re-applied at its start");
+        Instant farFuture = T0.plus(Duration.ofDays(400));
+        assertEquals(1, other.deleteExpired(farFuture, farFuture, 100), "its cleanup deletes its own family only");
+        assertEquals(0, other.deleteRotatedTokens(farFuture, 100));
+        assertEquals(1, other.deleteExpiredRevocations(farFuture, 100), "its own cut only");
+
+        assertEquals(FamilyState.ACTIVE, store.findFamily(mine.familyId()).orElseThrow().state(), "this application's family is intact");
+        assertEquals(TokenState.ACTIVE, store.findToken(mineNext).orElseThrow().state());
+        assertEquals(TokenState.ROTATED, store.findToken(mineFirst).orElseThrow().state());
+        assertEquals(Set.of(cut, new Revocation(Revocation.Kind.FAMILY, mineRevoked.familyId(), T0, T0.plus(NOT_BEFORE_LIFE))),
+                Set.copyOf(store.liveRevocations(T0, NOT_BEFORE_LIFE)), "its own cut, untouched by the other's later cut of the same name");
+        assertEquals(Set.of(mine.familyId(), mineRevoked.familyId()),
+                Set.copyOf(store.familiesOfSubject(subject).stream().map(RefreshTokenFamily::familyId).toList()));
     }
 }

@@ -8,12 +8,13 @@ import jakarta.persistence.Table;
 
 /**
  * Row of a refresh-token family. Instants are epoch milliseconds (BIGINT): exact, and the same on every
- * database. Scopes are space-separated (scope tokens have no spaces); groups are a JSON array.
+ * database. Scopes are space-separated (scope tokens have no spaces); groups are a JSON array. ISSUER is the
+ * application's: applications that share a database see only their own rows.
  */
 @Entity(name = "TokenGateFamily")
 @Table(name = "TG_FAMILY", indexes = {
-        @Index(name = "TG_FAMILY_SUBJECT_IX", columnList = "SUBJECT"),
-        @Index(name = "TG_FAMILY_CLIENT_IX", columnList = "CLIENT_ID"),
+        @Index(name = "TG_FAMILY_SUBJECT_IX", columnList = "ISSUER, SUBJECT"),
+        @Index(name = "TG_FAMILY_CLIENT_IX", columnList = "ISSUER, CLIENT_ID"),
         @Index(name = "TG_FAMILY_IDLE_IX", columnList = "IDLE_EXPIRES_AT"),
         @Index(name = "TG_FAMILY_ABSOLUTE_IX", columnList = "ABSOLUTE_EXPIRES_AT"),
         @Index(name = "TG_FAMILY_REVOKED_IX", columnList = "REVOKED_AT")})
@@ -21,6 +22,8 @@ public class FamilyEntity {
     @Id
     @Column(name = "FAMILY_ID", length = 64)
     String familyId;
+    @Column(name = "ISSUER", length = 255, nullable = false)
+    String issuer;
     @Column(name = "SUBJECT", length = 255, nullable = false)
     String subject;
     @Column(name = "CLIENT_ID", length = 255, nullable = false)

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -20,6 +20,7 @@ import jakarta.persistence.spi.PersistenceProviderResolverHolder;
 import jakarta.persistence.spi.PersistenceUnitInfo;
 import jakarta.persistence.spi.PersistenceUnitTransactionType;
 
+import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.refresh.StoreUnavailableException;
 
 /**
@@ -32,33 +33,45 @@ import io.tokengate.core.refresh.StoreUnavailableException;
 public final class JpaStores {
     /** Name of TokenGate's persistence unit. */
     public static final String UNIT = "tokengate";
-    private static final AtomicInteger FACTORIES = new AtomicInteger();
+    /** The JPA property that says whether the store may create (and upgrade) its tables: {@code create} or {@code none}. */
+    public static final String SCHEMA_ACTION = "jakarta.persistence.schema-generation.database.action";
+    private static final System.Logger LOG = System.getLogger(JpaStores.class.getName());
 
     private JpaStores() {
     }
 
-    public static JpaRefreshTokenStore create(DataSource dataSource) {
-        return new JpaRefreshTokenStore(entityManagerFactory(dataSource, Map.of()));
+    /** The store of the application whose tokens {@code issuer} issues, its tables created when missing. */
+    public static JpaRefreshTokenStore create(DataSource dataSource, String issuer) {
+        return open(dataSource, issuer, Map.of());
     }
 
     /**
-     * Opens the store on {@code dataSource} and checks that its tables answer (creating them first when
-     * {@code extra} asks for schema generation); the store owns its factory and closes it with
-     * {@link JpaRefreshTokenStore#close()}.
+     * Opens the store of the application whose tokens {@code issuer} issues on {@code dataSource} and checks that its
+     * tables answer (creating them first, and adding the ISSUER column to tables of TokenGate 0.1, unless {@code extra}
+     * sets {@link #SCHEMA_ACTION} to {@code none}); rows without an issuer become this application's (TG-1011). The
+     * store owns its factory and closes it with {@link JpaRefreshTokenStore#close()}.
      *
      * @throws StoreUnavailableException when the database cannot be reached: try again later
      * @throws RuntimeException          anything else (no JPA provider, tables missing or refused): a configuration error
      */
-    public static JpaRefreshTokenStore open(DataSource dataSource, Map<String, Object> extra) {
+    public static JpaRefreshTokenStore open(DataSource dataSource, String issuer, Map<String, Object> extra) {
         EntityManagerFactory emf;
         try {
             emf = entityManagerFactory(dataSource, extra);
         } catch (RuntimeException e) {
             throw classified(e);
         }
-        JpaRefreshTokenStore store = new JpaRefreshTokenStore(emf);
+        JpaRefreshTokenStore store = new JpaRefreshTokenStore(emf, issuer);
         try {
+            Transactions tx = new Transactions(emf);
+            if (!"none".equals(extra.get(SCHEMA_ACTION))) {
+                IssuerColumns.addWhereMissing(tx);
+            }
             store.checkTables();
+            int claimed = IssuerColumns.claimRowsWithout(tx, issuer);
+            if (claimed > 0) {
+                CoreLog.ROWS_CLAIMED.log(LOG, Integer.toString(claimed), issuer);
+            }
         } catch (RuntimeException e) {
             emf.close();
             throw classified(e);
@@ -82,11 +95,22 @@ public final class JpaStores {
         if (sql == null) {
             return e instanceof StoreUnavailableException ? new IllegalStateException(String.valueOf(e.getCause()), e) : e;
         }
-        if (sql instanceof SQLSyntaxErrorException || (sql.getSQLState() != null && sql.getSQLState().startsWith("42"))) {
-            return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage()
-                    + "): apply the shipped DDL or let the store create them (tokengate.schema-generation=create)", e);
+        if (schemaError(sql)) {
+            return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage() + "): apply the shipped DDL"
+                    + " (tokengate/ddl/tokengate-schema.sql; for tables of TokenGate 0.1, tokengate/ddl/tokengate-upgrade-issuer.sql) or let"
+                    + " the store create them (tokengate.schema-generation=create)", e);
         }
         return e instanceof StoreUnavailableException u ? u : new StoreUnavailableException("cannot reach the database", e);
+    }
+
+    /** A table or column that is not there, or may not be used (SQLState class 42). */
+    static boolean schemaError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql instanceof SQLSyntaxErrorException || (sql.getSQLState() != null && sql.getSQLState().startsWith("42"));
+            }
+        }
+        return false;
     }
 
     /** The factory behind the store, e.g. to close it when the application stops. */
@@ -96,15 +120,16 @@ public final class JpaStores {
             throw new IllegalStateException("no JPA provider on the class path");
         }
         Map<String, Object> props = new HashMap<>();
-        props.put("jakarta.persistence.schema-generation.database.action", "create");
+        props.put(SCHEMA_ACTION, "create");
         props.put("jakarta.persistence.sharedCache.mode", "NONE");
         props.put("eclipselink.cache.shared.default", "false");
         props.put("eclipselink.logging.level", "WARNING");
         props.put("eclipselink.logging.level.sql", "OFF");
         props.put("eclipselink.ddl-generation.output-mode", "database");
-        // EclipseLink reuses a deployed session by unit name and root URL: each factory gets its own, so a
-        // factory on another DataSource never silently runs on the first one's
-        props.put("eclipselink.session-name", UNIT + "-" + FACTORIES.incrementAndGet());
+        // EclipseLink reuses a deployed session by unit name and root URL, and session names are server-wide: each
+        // factory gets its own, unique across applications (each WAR has its own copy of this class, so a counter
+        // would repeat), so a factory on another DataSource never runs on the first one's nor fails on its name
+        props.put("eclipselink.session-name", UNIT + "-" + UUID.randomUUID());
         props.putAll(extra);
         return providers.get(0).createContainerEntityManagerFactory(new Unit(dataSource, providers.get(0).getClass().getName()), props);
     }

@@ -40,8 +40,9 @@ final class Rows {
         return column == null ? null : Instant.ofEpochMilli(number(column));
     }
 
-    static FamilyEntity toEntity(RefreshTokenFamily f) {
+    static FamilyEntity toEntity(RefreshTokenFamily f, String issuer) {
         FamilyEntity e = new FamilyEntity();
+        e.issuer = issuer;
         e.familyId = f.familyId();
         e.subject = f.subject();
         e.clientId = f.clientId();
@@ -83,8 +84,9 @@ final class Rows {
         return groups;
     }
 
-    static TokenEntity toEntity(RefreshTokenRecord r) {
+    static TokenEntity toEntity(RefreshTokenRecord r, String issuer) {
         TokenEntity e = new TokenEntity();
+        e.issuer = issuer;
         e.tokenHash = r.tokenHash();
         e.secretId = r.secretId();
         e.familyId = r.familyId();

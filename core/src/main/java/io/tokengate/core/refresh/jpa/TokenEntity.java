@@ -6,15 +6,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
-/** Row of one refresh token: its keyed hash (never the token), its family, state and successor link. */
+/** Row of one refresh token: its keyed hash (never the token), its application's issuer, its family, state and successor link. */
 @Entity(name = "TokenGateRefreshToken")
 @Table(name = "TG_REFRESH_TOKEN", indexes = {
         @Index(name = "TG_REFRESH_TOKEN_FAMILY_IX", columnList = "FAMILY_ID"),
-        @Index(name = "TG_REFRESH_TOKEN_ROTATED_IX", columnList = "ROTATED_AT")})
+        @Index(name = "TG_REFRESH_TOKEN_ROTATED_IX", columnList = "ISSUER, ROTATED_AT")})
 public class TokenEntity {
     @Id
     @Column(name = "TOKEN_HASH", length = 64)
     String tokenHash;
+    @Column(name = "ISSUER", length = 255, nullable = false)
+    String issuer;
     @Column(name = "SECRET_ID", length = 64, nullable = false)
     String secretId;
     @Column(name = "FAMILY_ID", length = 64, nullable = false)

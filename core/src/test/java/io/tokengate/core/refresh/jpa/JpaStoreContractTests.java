@@ -16,11 +16,23 @@ final class JpaStoreContractTests {
     private JpaStoreContractTests() {
     }
 
+    /** The issuer of the stores under test. */
+    static final String ISSUER = "https://tokengate.test/app";
+    /** Another application's issuer, on the same database. */
+    static final String OTHER_ISSUER = "https://tokengate.test/other-app";
+
     private static final Map<String, EntityManagerFactory> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<RefreshTokenStore, EntityManagerFactory> FACTORY_OF = new java.util.IdentityHashMap<>();
 
     static RefreshTokenStore store(String name, Supplier<DataSource> dataSource) {
         DataSource ds = dataSource.get(); // skips or fails before the factory exists when the database is absent
-        return emptied(FACTORIES.computeIfAbsent(name, n -> JpaStores.entityManagerFactory(ds, Map.of())));
+        return emptied(FACTORIES.computeIfAbsent(name, n -> upgraded(JpaStores.entityManagerFactory(ds, Map.of()))));
+    }
+
+    /** The factory, its tables given the ISSUER column when an earlier run left tables of TokenGate 0.1 in the database. */
+    static EntityManagerFactory upgraded(EntityManagerFactory emf) {
+        IssuerColumns.addWhereMissing(new Transactions(emf));
+        return emf;
     }
 
     /** The store on {@code emf}, its tables emptied first. */
@@ -35,6 +47,17 @@ final class JpaStoreContractTests {
         } finally {
             em.close();
         }
-        return new JpaRefreshTokenStore(emf);
+        RefreshTokenStore store = new JpaRefreshTokenStore(emf, ISSUER);
+        synchronized (FACTORY_OF) {
+            FACTORY_OF.put(store, emf);
+        }
+        return store;
+    }
+
+    /** Another application's store on the database of {@code store}. */
+    static RefreshTokenStore besides(RefreshTokenStore store) {
+        synchronized (FACTORY_OF) {
+            return new JpaRefreshTokenStore(FACTORY_OF.get(store), OTHER_ISSUER);
+        }
     }
 }

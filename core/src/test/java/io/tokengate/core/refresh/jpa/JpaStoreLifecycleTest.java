@@ -150,7 +150,7 @@ class JpaStoreLifecycleTest {
                     });
                 });
         JpaStoreContractTests.store(db, database(db)); // empties the tables
-        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()));
+        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()), JpaStoreContractTests.ISSUER);
         EndpointFixture f = new EndpointFixture(store, List.of());
         Map<String, Object> login = f.login();
         String token = (String) login.get("refresh_token");
@@ -206,7 +206,7 @@ class JpaStoreLifecycleTest {
                         throw e.getCause();
                     }
                 });
-        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()));
+        RefreshTokenStore store = new JpaRefreshTokenStore(JpaStores.entityManagerFactory(flaky, Map.of()), JpaStoreContractTests.ISSUER);
         EndpointFixture f = new EndpointFixture(store, List.of());
         Map<String, Object> login = f.login();
         down.set(true);

@@ -9,4 +9,9 @@ class JpaStoreOnH2Test extends RefreshTokenStoreContract {
     protected RefreshTokenStore newStore() {
         return JpaStoreContractTests.store("h2", Databases::h2);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }

@@ -9,4 +9,9 @@ class JpaStoreOnMariaDbTest extends RefreshTokenStoreContract {
     protected RefreshTokenStore newStore() {
         return JpaStoreContractTests.store("mariadb", Databases::mariadb);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }

@@ -9,4 +9,9 @@ class JpaStoreOnPostgresTest extends RefreshTokenStoreContract {
     protected RefreshTokenStore newStore() {
         return JpaStoreContractTests.store("postgres", Databases::postgres);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }

@@ -25,4 +25,9 @@ class ShippedSchemaOnH2Test extends RefreshTokenStoreContract {
         }
         return ShippedSchema.store("h2-ddl", ds);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }

@@ -28,4 +28,9 @@ class ShippedSchemaOnMariaDbTest extends RefreshTokenStoreContract {
         }
         return ShippedSchema.store("mariadb-ddl", schema);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }

@@ -33,4 +33,9 @@ class ShippedSchemaOnPostgresTest extends RefreshTokenStoreContract {
         }
         return ShippedSchema.store("postgres-ddl", schema);
     }
+
+    @Override
+    protected RefreshTokenStore anotherApplicationsStore() {
+        return JpaStoreContractTests.besides(store);
+    }
 }
