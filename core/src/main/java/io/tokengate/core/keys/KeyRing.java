@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The live key set of one server: readers (minting, validation, JWKS) take the current immutable
@@ -20,6 +21,8 @@ public final class KeyRing {
     private final Clock clock;
     private final Duration previousKeyRetention;
     private final Consumer<KeySet> onChange;
+    /** Asked for a kid no key of the current set has: may fetch a newer set (another issuer's), true when it did. */
+    private volatile Predicate<String> unknownKid = kid -> false;
 
     /**
      * @param initial              the key set to start with
@@ -52,6 +55,27 @@ public final class KeyRing {
 
     public Duration previousKeyRetention() {
         return previousKeyRetention;
+    }
+
+    /**
+     * For a ring that follows another issuer's published keys: {@code refresher} is asked, on a {@code kid} the
+     * current set lacks, to fetch a newer set (and {@link #replace} it); it decides how often that may happen.
+     */
+    void onUnknownKid(Predicate<String> refresher) {
+        this.unknownKid = Objects.requireNonNull(refresher, "refresher");
+    }
+
+    /** Called by the validator for a {@code kid} no current key has: true when a newer key set is now current. */
+    public boolean refreshFor(String kid) {
+        return unknownKid.test(kid);
+    }
+
+    /** Makes {@code next} current, as fetched from another issuer (no persistence, no retention: the issuer decides). */
+    synchronized void replace(KeySet next) {
+        if (!next.isPublished() || !current.get().isPublished()) {
+            throw new KeySetException("only a ring of another issuer's published keys takes a fetched key set");
+        }
+        current.set(next);
     }
 
     /** Publishes {@code key} as the next key: in the JWKS now, signing after the next {@link #rotate()}. */

@@ -20,6 +20,10 @@ import org.jose4j.jwk.JsonWebKeySet;
  * {@code verifyUntil} instant (set to "now + the longest access-token lifetime" when they are rotated out).
  * A key that is not in the set verifies nothing: that is how a retired key stops working.
  *
+ * <p>A {@link #published} set is another issuer's keys as a resource server holds them: no active key (it signs
+ * nothing: {@link #active()}, {@link #withNext}, {@link #rotate} and {@link #retire} throw {@link KeySetException}),
+ * every key verifying until the issuer stops publishing it.
+ *
  * <p>Changes return a new snapshot; {@link KeyRing} holds the current one.
  */
 public final class KeySet {
@@ -55,8 +59,12 @@ public final class KeySet {
     private final Map<String, Instant> verifyUntil;
 
     private KeySet(SigningKey active, SigningKey next, List<PreviousKey> previous) {
-        this.active = Objects.requireNonNull(active, "active key");
-        if (!active.canSign()) {
+        this(Objects.requireNonNull(active, "active key"), next, previous, false);
+    }
+
+    private KeySet(SigningKey active, SigningKey next, List<PreviousKey> previous, boolean published) {
+        this.active = active;
+        if (!published && !active.canSign()) {
             throw new KeySetException("the active key " + active.kid() + " has no private key");
         }
         if (next != null && !next.canSign()) {
@@ -66,7 +74,9 @@ public final class KeySet {
         this.previous = List.copyOf(previous);
         Map<String, SigningKey> byKid = new HashMap<>();
         Map<String, Instant> until = new HashMap<>();
-        put(byKid, active);
+        if (active != null) {
+            put(byKid, active);
+        }
         if (next != null) {
             put(byKid, next);
         }
@@ -91,6 +101,23 @@ public final class KeySet {
         return new KeySet(active, null, List.of());
     }
 
+    /**
+     * The keys another issuer publishes, which only verify here (a resource server's view of its issuer): no active
+     * key, nothing to rotate or retire; every key verifies until the issuer stops publishing it.
+     */
+    public static KeySet published(List<SigningKey> keys) {
+        List<PreviousKey> verifying = new ArrayList<>(keys.size());
+        for (SigningKey key : keys) {
+            verifying.add(new PreviousKey(key, null));
+        }
+        return new KeySet(null, null, verifying, true);
+    }
+
+    /** Whether this is another issuer's published key set, which signs nothing. */
+    public boolean isPublished() {
+        return active == null;
+    }
+
     /** A key set with its three parts; {@code next} may be null. */
     public static KeySet of(SigningKey active, SigningKey next, List<PreviousKey> previous) {
         return new KeySet(active, next, previous);
@@ -98,6 +125,9 @@ public final class KeySet {
 
     /** The key that signs new access tokens. */
     public SigningKey active() {
+        if (active == null) {
+            throw new KeySetException("another issuer's published key set signs nothing");
+        }
         return active;
     }
 
@@ -141,7 +171,9 @@ public final class KeySet {
         if (next != null) {
             keys.add(next);
         }
-        keys.add(active);
+        if (active != null) {
+            keys.add(active);
+        }
         for (PreviousKey p : previous) {
             if (p.verifiesAt(now)) {
                 keys.add(p.key());
@@ -162,6 +194,7 @@ public final class KeySet {
     /** This set with {@code key} staged as the next key (replacing any earlier next key, which never signed). */
     public KeySet withNext(SigningKey key) {
         Objects.requireNonNull(key, "key");
+        active();
         if (verifiers.containsKey(key.kid()) && (next == null || !next.kid().equals(key.kid()))) {
             throw new KeySetException("key " + key.kid() + " is already in the key set");
         }
@@ -175,6 +208,7 @@ public final class KeySet {
      * @throws KeySetException if no next key is staged
      */
     public KeySet rotate(Instant now, Instant previousVerifyUntil) {
+        active();
         if (next == null) {
             throw new KeySetException("cannot rotate: no next key is staged");
         }
@@ -195,7 +229,7 @@ public final class KeySet {
      * @throws KeySetException if the key is not in the set, or is the active key and no next key is staged
      */
     public KeySet retire(String kid) {
-        if (active.kid().equals(kid)) {
+        if (active().kid().equals(kid)) {
             if (next == null) {
                 throw new KeySetException("cannot retire the active key " + kid + ": stage a next key first, it becomes active");
             }
@@ -219,15 +253,17 @@ public final class KeySet {
         return new KeySet(active, next, kept);
     }
 
-    /** Status of each key by kid, for logs and admin views: "active", "next" or "previous". */
+    /** Status of each key by kid, for logs and admin views: "active", "next" or "previous"; "published" in a published set. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         if (next != null) {
             out.put(next.kid(), "next");
         }
-        out.put(active.kid(), "active");
+        if (active != null) {
+            out.put(active.kid(), "active");
+        }
         for (PreviousKey p : previous) {
-            out.put(p.key().kid(), "previous");
+            out.put(p.key().kid(), active == null ? "published" : "previous");
         }
         return out;
     }

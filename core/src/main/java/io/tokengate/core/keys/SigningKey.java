@@ -14,9 +14,9 @@ import org.jose4j.lang.JoseException;
 
 /**
  * One asymmetric key of a {@link KeySet}: its algorithm, its public key and, for keys that may sign,
- * its private key. The {@code kid} is always the RFC 7638 JWK thumbprint (SHA-256, base64url) of the
- * public key, so the same key has the same {@code kid} on every server and after every restart.
- * Immutable.
+ * its private key. The {@code kid} of TokenGate's own keys is the RFC 7638 JWK thumbprint (SHA-256, base64url)
+ * of the public key, so the same key has the same {@code kid} on every server and after every restart; a key
+ * another issuer publishes keeps that issuer's {@code kid} ({@link #published}). Immutable.
  */
 public final class SigningKey {
     private final String kid;
@@ -65,6 +65,16 @@ public final class SigningKey {
     /** A key that can only verify, for a previous key whose private part is gone. */
     public static SigningKey verifyOnly(SigningAlgorithm algorithm, PublicKey publicKey) {
         return create(algorithm, publicKey, null);
+    }
+
+    /**
+     * A key another issuer publishes in its JWKS, under the {@code kid} it gives it (any string: not necessarily a
+     * thumbprint); it only verifies.
+     */
+    public static SigningKey published(String kid, SigningAlgorithm algorithm, PublicKey publicKey) {
+        Objects.requireNonNull(kid, "kid");
+        SigningKey checked = create(algorithm, publicKey, null);
+        return new SigningKey(kid, checked.algorithm, checked.publicKey, null);
     }
 
     private static SigningKey create(SigningAlgorithm algorithm, PublicKey publicKey, PrivateKey privateKey) {

@@ -12,6 +12,9 @@ public final class CoreLog {
     public static final LogId KEY_FILE_EXPOSED = new LogId("TG-0201", Level.WARNING,
             "the key file {0} was readable by others; it is owner-only again. Treat its keys as exposed: rotate them.",
             "a generated key file was readable by others: it is owner-only again; rotate its keys");
+    public static final LogId KEYS_UNREACHABLE = new LogId("TG-0203", Level.WARNING,
+            "cannot fetch the issuer''s keys from {0} ({1}): the last good key set stays in use",
+            "a resource server could not fetch its issuer's JWKS: it goes on with the last good key set and tries again");
     public static final LogId REUSE_DETECTED = new LogId("TG-1001", Level.WARNING,
             "refresh token reuse detected: family {0} of client {1} revoked (subject {2}, from {3})",
             "a rotated refresh token came back: its family is revoked (theft, or a client that lost a response)");

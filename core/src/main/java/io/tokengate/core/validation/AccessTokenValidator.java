@@ -122,7 +122,18 @@ public final class AccessTokenValidator {
         if (!known) {
             header = CompactJws.json(ascii, 0, firstDot);
         }
-        SigningKey key = headerRules.verificationKey(header, keys, now);
+        SigningKey key;
+        try {
+            key = headerRules.verificationKey(header, keys, now);
+        } catch (Refusal r) {
+            // a kid the current set lacks: a ring that follows another issuer may fetch a newer set (it limits how often)
+            if (r.reason != FailureReason.UNKNOWN_KEY || !(header.get("kid") instanceof String kid) || !keyRing.refreshFor(kid)) {
+                throw r;
+            }
+            keys = keyRing.current();
+            now = clock.instant(); // the wait for the fetch took time
+            key = headerRules.verificationKey(header, keys, now);
+        }
         SignatureVerifier.verify(key, ascii, secondDot);
         AccessTokenPrincipal principal = claimRules.check(CompactJws.json(ascii, firstDot + 1, secondDot), now);
         if (!known) {
