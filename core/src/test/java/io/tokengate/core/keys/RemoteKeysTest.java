@@ -184,6 +184,19 @@ class RemoteKeysTest {
     }
 
     @Test
+    void aKidAnotherRequestsFetchBroughtIsKnownEvenWhileFetchingIsRateLimited() throws Exception {
+        RemoteKeys keys = remote();
+        keys.load();
+        clock.advance(Duration.ofSeconds(31));
+        serve(jwks(first, second), "max-age=300");
+        assertFalse(keys.keyRing().refreshFor("random-kid"), "this fetch brings the second key, not the random one");
+        assertEquals(2, requests.get());
+        // a request that looked the second key up in the set before that fetch asks now, within the interval
+        assertTrue(keys.keyRing().refreshFor(second.getKeyId()), "answered from the newest set, no fetch needed");
+        assertEquals(2, requests.get());
+    }
+
+    @Test
     void aFloodOfTokensWithRandomKidsCausesAtMostOneFetchPerInterval() throws Exception {
         RemoteKeys keys = remote();
         keys.load();
