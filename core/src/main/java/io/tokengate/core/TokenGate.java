@@ -22,6 +22,7 @@ import io.tokengate.core.endpoint.AuthorizationServerMetadata;
 import io.tokengate.core.endpoint.Handoff;
 import io.tokengate.core.endpoint.IntrospectionEndpoint;
 import io.tokengate.core.endpoint.RevocationEndpoint;
+import io.tokengate.core.endpoint.RevocationFeedEndpoint;
 import io.tokengate.core.endpoint.TokenEndpoint;
 import io.tokengate.core.event.TokenEventListener;
 import io.tokengate.core.keys.KeyRing;
@@ -34,6 +35,7 @@ import io.tokengate.core.refresh.RefreshTokenService;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.revocation.DurableRevocationRegistry;
 import io.tokengate.core.revocation.InMemoryRevocationRegistry;
+import io.tokengate.core.revocation.RevocationFeed;
 import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.token.AccessTokenIssuer;
 import io.tokengate.core.validation.AccessTokenValidator;
@@ -44,7 +46,7 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * to it. Every configuration problem surfaces while it is built, once, as a {@link ConfigurationException} naming
  * the key.
  */
-public final class TokenGate {
+public final class TokenGate implements TokenCheck {
     private static final System.Logger LOG = System.getLogger(TokenGate.class.getName());
     private final Settings settings;
     private final TokenGateConfig config;
@@ -58,6 +60,8 @@ public final class TokenGate {
     private final RevocationEndpoint revocationEndpoint;
     private final IntrospectionEndpoint introspectionEndpoint;
     private final Handoff handoff;
+    private final RevocationFeed revocationFeed;
+    private final RevocationFeedEndpoint revocationFeedEndpoint;
 
     private TokenGate(Builder b, TokenGateConfig config) {
         Clock clock = b.clock;
@@ -70,6 +74,8 @@ public final class TokenGate {
                 : new InMemoryRevocationRegistry(clock, config.maxTokenLifetime(), config.clockSkew()), store, clock,
                 config.maxTokenLifetime(), config.clockSkew());
         this.revocation = durable;
+        this.revocationFeed = new RevocationFeed(clock);
+        durable.listen(revocationFeed::record); // before reload: a restarted issuer publishes the cuts it restores
         String[] audience = config.audiences().toArray(String[]::new);
         this.issuer = AccessTokenIssuer.builder().keyRing(keys.keyRing()).issuer(config.issuer()).audience(audience)
                 .lifetime(config.accessTokenLifetime()).groupsClaim(config.groupsClaim()).clock(clock).build();
@@ -95,6 +101,7 @@ public final class TokenGate {
         this.revocationEndpoint = new RevocationEndpoint(clients, refreshTokens, validator, config.realm());
         this.introspectionEndpoint = new IntrospectionEndpoint(clients, refreshTokens, validator, config.realm(), clock);
         this.handoff = new Handoff(clients, refreshTokens, config.realm());
+        this.revocationFeedEndpoint = new RevocationFeedEndpoint(clients, revocationFeed, config.realm());
     }
 
     /** The configured secrets; without any, the one generated beside generated keys (checked once the keys loaded, so a key error is named first). */
@@ -129,15 +136,21 @@ public final class TokenGate {
         return keys.rotate();
     }
 
-    /** See {@link ManagedKeys#retire(String)}. */
+    /**
+     * See {@link ManagedKeys#retire(String)}; the revocation feed tells resource servers, which refuse the key's
+     * tokens from their next poll on.
+     */
     public KeySet retireKey(String kid) {
-        return keys.retire(kid);
+        KeySet now = keys.retire(kid);
+        revocationFeed.retiredKey(kid, keyRing().clock().instant().plus(config.notBeforeLife()));
+        return now;
     }
 
     public AccessTokenIssuer issuer() {
         return issuer;
     }
 
+    @Override
     public AccessTokenValidator validator() {
         return validator;
     }
@@ -162,6 +175,15 @@ public final class TokenGate {
         return introspectionEndpoint;
     }
 
+    /** The cuts resource servers read (see {@link RevocationFeed}). */
+    public RevocationFeed revocationFeed() {
+        return revocationFeed;
+    }
+
+    public RevocationFeedEndpoint revocationFeedEndpoint() {
+        return revocationFeedEndpoint;
+    }
+
     public Handoff handoff() {
         return handoff;
     }
@@ -171,11 +193,13 @@ public final class TokenGate {
     }
 
     /** The core's settings, parsed. */
+    @Override
     public TokenGateConfig config() {
         return config;
     }
 
     /** Every setting as given, for the container modules' own keys. */
+    @Override
     public Settings settings() {
         return settings;
     }
@@ -186,9 +210,9 @@ public final class TokenGate {
     }
 
     /** RFC 8414 metadata with the given endpoint paths. */
-    public String metadataJson(String tokenPath, String revocationPath, String introspectionPath, String jwksPath) {
+    public String metadataJson(AuthorizationServerMetadata.Paths paths) {
         Set<GrantType> grants = EnumSet.allOf(GrantType.class);
-        return AuthorizationServerMetadata.json(config.issuer(), tokenPath, revocationPath, introspectionPath, jwksPath, grants, Set.of());
+        return AuthorizationServerMetadata.json(config.issuer(), paths, grants, Set.of());
     }
 
     public static final class Builder {

@@ -19,6 +19,7 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletSecurityElement;
 import jakarta.servlet.annotation.ServletSecurity;
 
+import io.tokengate.core.TokenCheck;
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Settings;
@@ -144,11 +145,17 @@ public final class EeHost implements TokenGateHost {
     }
 
     @Override
-    public void started(TokenGate tokenGate, ServletContext context) {
+    public void started(TokenCheck check, ServletContext context) {
         if (mechanism) {
-            CDI.current().select(MechanismAuthenticator.class).get().set(BearerAuthenticator.create(tokenGate.settings(),
-                    tokenGate.validator(), TokenGateInitializer.oauthEndpoints(context)));
+            CDI.current().select(MechanismAuthenticator.class).get().set(BearerAuthenticator.create(check.settings(),
+                    check.validator(), TokenGateInitializer.oauthEndpoints(context)));
         }
+        if (check instanceof TokenGate tokenGate) { // a resource server has no refresh tokens to clean up
+            scheduleCleanup(tokenGate, context);
+        }
+    }
+
+    private void scheduleCleanup(TokenGate tokenGate, ServletContext context) {
         Cleanup task = Cleanup.read(tokenGate.settings()).forTokenGate(tokenGate);
         if (task.interval().isZero()) {
             EeLog.CLEANUP_OFF.log(LOG, app(context));

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -221,6 +222,12 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     @Override
     public void restore(Revocation revocation) {
         revocation.applyTo(local);
+    }
+
+    /** Every cut, this server's and the cluster's, reaches this server's memory: the listener hears them there. */
+    @Override
+    public boolean listen(Consumer<Revocation> listener) {
+        return local.listen(listener);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.endpoint.Realm;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 import io.tokengate.core.validation.AccessTokenValidator;
+import io.tokengate.core.validation.FailureReason;
 import io.tokengate.core.validation.ValidationResult;
 
 /**
@@ -111,7 +112,11 @@ public final class BearerAuthenticator {
         }
         ValidationResult result = validator.validate(t.value());
         if (!(result instanceof ValidationResult.Valid valid)) {
-            return new Refused(OAuthError.INVALID_TOKEN, ((ValidationResult.Invalid) result).description(), null);
+            ValidationResult.Invalid invalid = (ValidationResult.Invalid) result;
+            // revocation could not be checked (a resource server's feed is too stale): not the token's fault, a 503
+            OAuthError error = invalid.reason() == FailureReason.REVOCATION_UNAVAILABLE ? OAuthError.TEMPORARILY_UNAVAILABLE
+                    : OAuthError.INVALID_TOKEN;
+            return new Refused(error, invalid.description(), null);
         }
         AccessTokenPrincipal token = valid.token();
         Set<String> required = scopeRules.required(request);

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.endpoint.OAuthErrors;
 
 /** RFC 6750 §3 answers of a resource: the {@code WWW-Authenticate: Bearer} challenge with its status and a JSON body. */
@@ -23,8 +24,15 @@ final class BearerChallenge {
         HttpAnswers.write(response, OAuthErrors.bearerChallenge(realm, null, null, null));
     }
 
-    /** The refusal's status, error, description and (for {@code insufficient_scope}) the scope needed. */
+    /**
+     * The refusal's status, error, description and (for {@code insufficient_scope}) the scope needed; a check that
+     * could not be made is a 503 with {@code Retry-After} and no challenge (another token would not help).
+     */
     void refused(HttpServletResponse response, BearerAuthenticator.Refused refused) throws IOException {
+        if (refused.error() == OAuthError.TEMPORARILY_UNAVAILABLE) {
+            HttpAnswers.write(response, OAuthErrors.error(refused.error(), refused.description()));
+            return;
+        }
         HttpAnswers.write(response, OAuthErrors.bearerChallenge(realm, refused.error(), refused.description(), refused.scope()));
     }
 }

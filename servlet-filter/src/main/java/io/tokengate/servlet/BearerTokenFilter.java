@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import io.tokengate.core.TokenGate;
+import io.tokengate.core.TokenCheck;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.endpoint.OAuthError;
@@ -43,9 +43,9 @@ public final class BearerTokenFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) {
         try {
-            TokenGate tokenGate = TokenGateListener.of(filterConfig.getServletContext());
+            TokenCheck check = TokenGateListener.check(filterConfig.getServletContext());
             SettingsSource own = filterConfig::getInitParameter;
-            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(tokenGate.settings().source())), tokenGate.validator(),
+            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(check.settings().source())), check.validator(),
                     TokenGateInitializer.oauthEndpoints(filterConfig.getServletContext()));
         } catch (ConfigurationException | ServletException e) {
             // never throw: a container may then run the application without its filter, i.e. unprotected

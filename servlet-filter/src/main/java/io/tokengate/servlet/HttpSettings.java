@@ -11,6 +11,7 @@ import jakarta.servlet.ServletException;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.SettingKey;
+import io.tokengate.core.endpoint.AuthorizationServerMetadata;
 import io.tokengate.core.config.Settings;
 
 /**
@@ -21,13 +22,9 @@ import io.tokengate.core.config.Settings;
  * @param csrf              the CSRF defence of browser requests
  * @param cookie            the refresh cookie of cookie-mode clients
  * @param jwksMaxAge        Cache-Control max-age of the JWKS
- * @param tokenPath         where the token endpoint is registered, relative to the application
- * @param revocationPath    the revocation endpoint's
- * @param introspectionPath the introspection endpoint's
- * @param jwksPath          the JWKS's
+ * @param paths             where the endpoints are registered, relative to the application
  */
-record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, Duration jwksMaxAge, String tokenPath, String revocationPath,
-                    String introspectionPath, String jwksPath) {
+record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, Duration jwksMaxAge, AuthorizationServerMetadata.Paths paths) {
     /** Context attribute holding the application's HttpSettings, read once when TokenGate starts. */
     static final String ATTRIBUTE = "io.tokengate.HttpSettings";
     /** Where the RFC 8414 metadata is, relative to the application (RFC 8414 §3). */
@@ -36,7 +33,7 @@ record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, D
     /** The application's HttpSettings, as read at start-up. */
     static HttpSettings of(ServletContext context) throws ServletException {
         Object http = context.getAttribute(ATTRIBUTE);
-        return http instanceof HttpSettings h ? h : read(TokenGateListener.of(context).settings(), context.getContextPath());
+        return http instanceof HttpSettings h ? h : read(TokenGateListener.check(context).settings(), context.getContextPath());
     }
 
     static HttpSettings read(Settings s, String contextPath) {
@@ -62,8 +59,8 @@ record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, D
         String revocation = s.path(ServletSetting.REVOCATION_PATH);
         CsrfPolicy csrf = new CsrfPolicy(origins.isEmpty() ? Set.of(origin(issuer, Setting.ISSUER)) : Set.copyOf(origins));
         return new HttpSettings(max, csrf, new RefreshCookie(contextPath + commonFolder(token, revocation), insecure),
-                s.duration(ServletSetting.JWKS_MAX_AGE), token, revocation, s.path(ServletSetting.INTROSPECTION_PATH),
-                s.path(ServletSetting.JWKS_PATH));
+                s.duration(ServletSetting.JWKS_MAX_AGE), new AuthorizationServerMetadata.Paths(token, revocation,
+                s.path(ServletSetting.INTROSPECTION_PATH), s.path(ServletSetting.JWKS_PATH), s.path(ServletSetting.REVOCATION_FEED_PATH)));
     }
 
     private static String origin(String url, SettingKey setting) {

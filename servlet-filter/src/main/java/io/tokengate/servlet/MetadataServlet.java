@@ -22,7 +22,7 @@ public final class MetadataServlet extends HttpServlet {
         super.init(config);
         TokenGate tokenGate = TokenGateListener.of(config.getServletContext());
         HttpSettings http = HttpSettings.of(config.getServletContext());
-        body = tokenGate.metadataJson(http.tokenPath(), http.revocationPath(), http.introspectionPath(), http.jwksPath())
+        body = tokenGate.metadataJson(http.paths())
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -24,6 +24,8 @@ public final class ServletSetting {
             "Path of the RFC 7009 revocation endpoint.");
     public static final SettingKey INTROSPECTION_PATH = new SettingKey("tokengate.introspection-path", "/oauth/introspect", null,
             "Path of the RFC 7662 introspection endpoint.");
+    public static final SettingKey REVOCATION_FEED_PATH = new SettingKey("tokengate.revocation-feed-path", "/oauth/revocation-feed", null,
+            "Path of the revocation feed, which resource servers poll (clients with `revocation-feed`; see Resource servers).");
     public static final SettingKey JWKS_PATH = new SettingKey("tokengate.jwks-path", "/oauth/jwks", null,
             "Path of the JWKS endpoint. The RFC 8414 metadata is always at `/.well-known/oauth-authorization-server`.");
     public static final SettingKey REQUIRED_SCOPES = new SettingKey("tokengate.required-scopes", null, null,

@@ -2,6 +2,7 @@ package io.tokengate.servlet;
 
 import jakarta.servlet.ServletContext;
 
+import io.tokengate.core.TokenCheck;
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
@@ -37,8 +38,8 @@ public interface TokenGateHost {
     default void configure(TokenGate.Builder builder, Settings settings, ServletContext context) {
     }
 
-    /** TokenGate is running: start background work. */
-    default void started(TokenGate tokenGate, ServletContext context) {
+    /** TokenGate (an issuer's) or a ResourceServer (another issuer's tokens) is running: start background work. */
+    default void started(TokenCheck check, ServletContext context) {
     }
 
     /** The application stops. */

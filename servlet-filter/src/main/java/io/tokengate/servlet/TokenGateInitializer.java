@@ -18,19 +18,22 @@ import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
+import io.tokengate.core.resource.ResourceServer;
 
 /**
  * Found through {@code META-INF/services} in every web application that has the jar. Without the context-param
  * {@code tokengate.issuer} it does nothing. With it, it adds {@link TokenGateListener}, which starts TokenGate
  * once for the application, and, when {@code tokengate.endpoints} is {@code true}, registers the endpoint
- * servlets at their configured paths.
+ * servlets at their configured paths. With {@code tokengate.keys.source=issuer} the application is a resource server:
+ * the listener starts a {@link ResourceServer} instead, and there are no endpoints.
  */
 public final class TokenGateInitializer implements ServletContainerInitializer {
     private static final System.Logger LOG = System.getLogger(TokenGateInitializer.class.getName());
     /** Context attribute: the names of the servlets serving TokenGate's OAuth endpoints (token, revocation, introspection, JWKS, metadata). */
     private static final String OAUTH_ENDPOINTS_ATTRIBUTE = "io.tokengate.OAuthEndpointServlets";
     private static final Set<String> ENDPOINT_CLASSES = Set.of(TokenServlet.class.getName(), RevocationServlet.class.getName(),
-            IntrospectionServlet.class.getName(), JwksServlet.class.getName(), MetadataServlet.class.getName());
+            IntrospectionServlet.class.getName(), JwksServlet.class.getName(), MetadataServlet.class.getName(),
+            RevocationFeedServlet.class.getName());
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
@@ -59,13 +62,18 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
                 return;
             }
             settings.required(Setting.ISSUER);
+            if (ResourceServer.isConfiguredBy(settings) && settings.bool(ServletSetting.ENDPOINTS)) {
+                throw new ConfigurationException(ServletSetting.ENDPOINTS, "must be false for a resource server"
+                        + " (tokengate.keys.source=issuer): the issuer's endpoints are the issuer's");
+            }
             HttpSettings http = checkWebSettings(settings, context); // registrations are visible here, not from a programmatic listener
             context.addListener(new TokenGateListener(source, host));
             if (settings.bool(ServletSetting.ENDPOINTS)) {
-                register(context, "tokengate-token", new TokenServlet(), http.tokenPath());
-                register(context, "tokengate-revocation", new RevocationServlet(), http.revocationPath());
-                register(context, "tokengate-introspection", new IntrospectionServlet(), http.introspectionPath());
-                register(context, "tokengate-jwks", new JwksServlet(), http.jwksPath());
+                register(context, "tokengate-token", new TokenServlet(), http.paths().token());
+                register(context, "tokengate-revocation", new RevocationServlet(), http.paths().revocation());
+                register(context, "tokengate-introspection", new IntrospectionServlet(), http.paths().introspection());
+                register(context, "tokengate-jwks", new JwksServlet(), http.paths().jwks());
+                register(context, "tokengate-revocation-feed", new RevocationFeedServlet(), http.paths().revocationFeed());
                 register(context, "tokengate-metadata", new MetadataServlet(), HttpSettings.METADATA_PATH);
             }
             host.onStartup(context, settings);
@@ -90,7 +98,7 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
             }
         }
         String path = URI.create(settings.required(Setting.ISSUER)).getPath();
-        if (!(path == null ? "" : path.replaceAll("/$", "")).equals(context.getContextPath())) {
+        if (!ResourceServer.isConfiguredBy(settings) && !(path == null ? "" : path.replaceAll("/$", "")).equals(context.getContextPath())) {
             ServletLog.ISSUER_OUTSIDE_APPLICATION.log(LOG, settings.get(Setting.ISSUER), context.getContextPath());
         }
         return http;

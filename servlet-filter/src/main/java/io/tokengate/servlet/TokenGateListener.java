@@ -17,6 +17,7 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 
+import io.tokengate.core.TokenCheck;
 import io.tokengate.core.TokenGate;
 import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.config.ConfigurationException;
@@ -28,6 +29,7 @@ import io.tokengate.core.refresh.DeferredStore;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.jpa.JpaStores;
+import io.tokengate.core.resource.ResourceServer;
 
 /**
  * Starts TokenGate once per web application from its context-params and keeps it as the context attribute
@@ -36,6 +38,9 @@ import io.tokengate.core.refresh.jpa.JpaStores;
 public final class TokenGateListener implements ServletContextListener {
     /** Context attribute holding the {@link TokenGate} of the application. */
     public static final String ATTRIBUTE = "io.tokengate.TokenGate";
+    /** Context attribute holding the {@link TokenCheck} of the application: its TokenGate, or its ResourceServer. */
+    private static final String CHECK_ATTRIBUTE = "io.tokengate.TokenCheck";
+    private static final String RESOURCE_SERVER_ATTRIBUTE = "io.tokengate.ResourceServer";
     private static final String STORE_ATTRIBUTE = "io.tokengate.RefreshTokenStore";
     /** How often a store that started without its database tries to open (also the endpoints' Retry-After). */
     static final Duration STORE_RETRY = Duration.ofSeconds(OAuthError.RETRY_AFTER_SECONDS);
@@ -61,6 +66,10 @@ public final class TokenGateListener implements ServletContextListener {
         try {
             SettingsSource from = webInf(source != null ? source : host.settings(context), context);
             Settings settings = new Settings(from);
+            if (ResourceServer.isConfiguredBy(settings)) {
+                startResourceServer(from, context);
+                return;
+            }
             RefreshTokenStore store = store(settings, context);
             TokenGate tokenGate;
             try {
@@ -68,6 +77,7 @@ public final class TokenGateListener implements ServletContextListener {
                 host.configure(builder, settings, context);
                 tokenGate = builder.build();
                 context.setAttribute(ATTRIBUTE, tokenGate);
+                context.setAttribute(CHECK_ATTRIBUTE, tokenGate);
                 context.setAttribute(HttpSettings.ATTRIBUTE, HttpSettings.read(tokenGate.settings(), context.getContextPath()));
                 host.started(tokenGate, context);
             } catch (RuntimeException e) {
@@ -80,6 +90,24 @@ public final class TokenGateListener implements ServletContextListener {
         } catch (ConfigurationException e) {
             LOG.log(Level.ERROR, e.getMessage(), e.getCause()); // with its cause, for the administrator
             throw e; // fails the deployment, once
+        }
+    }
+
+    /**
+     * A resource server ({@code tokengate.keys.source=issuer}): the trusted issuer's keys and revocation feed, read
+     * before the first request (each within its timeout; what did not answer is retried in the background).
+     */
+    private void startResourceServer(SettingsSource from, ServletContext context) {
+        ResourceServer server = ResourceServer.create(from, Clock.systemUTC());
+        try {
+            context.setAttribute(HttpSettings.ATTRIBUTE, HttpSettings.read(server.settings(), context.getContextPath()));
+            context.setAttribute(RESOURCE_SERVER_ATTRIBUTE, server);
+            server.start();
+            context.setAttribute(CHECK_ATTRIBUTE, server);
+            host.started(server, context);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
         }
     }
 
@@ -182,15 +210,32 @@ public final class TokenGateListener implements ServletContextListener {
         if (event.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof DeferredStore store) {
             store.close();
         }
+        if (event.getServletContext().getAttribute(RESOURCE_SERVER_ATTRIBUTE) instanceof ResourceServer server) {
+            server.close();
+        }
     }
 
     /** The application's TokenGate, or a clear error when the context-params do not configure one. */
     public static TokenGate of(ServletContext context) throws ServletException {
         Object tg = context.getAttribute(ATTRIBUTE);
         if (!(tg instanceof TokenGate)) {
+            if (context.getAttribute(CHECK_ATTRIBUTE) instanceof ResourceServer) {
+                throw new ServletException("this application is a resource server (tokengate.keys.source=issuer): it has no"
+                        + " TokenGate of its own, no endpoints, no refresh tokens");
+            }
             throw new ServletException(new ConfigurationException(Setting.ISSUER,
                     "is required (set it as a context-param in web.xml)").getMessage());
         }
         return (TokenGate) tg;
+    }
+
+    /** What the application's bearer check uses: its TokenGate, or its ResourceServer. */
+    public static TokenCheck check(ServletContext context) throws ServletException {
+        Object check = context.getAttribute(CHECK_ATTRIBUTE);
+        if (!(check instanceof TokenCheck)) {
+            throw new ServletException(new ConfigurationException(Setting.ISSUER,
+                    "is required (set it as a context-param in web.xml)").getMessage());
+        }
+        return (TokenCheck) check;
     }
 }

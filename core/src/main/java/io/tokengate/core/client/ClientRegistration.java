@@ -10,7 +10,7 @@ import java.util.Set;
  * One registered client. Immutable; build with {@link #builder(String)}. The setting names in the
  * registry files are those of the builder methods: {@code type}, {@code secret-sha256}, {@code grants},
  * {@code scopes}, {@code access-token-lifetime}, {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime},
- * {@code retry-window}, {@code cookie-mode}.
+ * {@code retry-window}, {@code cookie-mode}, {@code revocation-feed}.
  */
 public final class ClientRegistration {
     public static final Duration DEFAULT_REFRESH_IDLE_TIMEOUT = Duration.ofDays(14);
@@ -27,6 +27,7 @@ public final class ClientRegistration {
     private final Duration refreshAbsoluteLifetime;
     private final Duration retryWindow;
     private final boolean cookieMode;
+    private final boolean revocationFeed;
 
     private ClientRegistration(Builder b) {
         if (b.clientId == null || b.clientId.isBlank()) {
@@ -45,6 +46,10 @@ public final class ClientRegistration {
         }
         this.retryWindow = b.retryWindow;
         this.cookieMode = b.cookieMode;
+        this.revocationFeed = b.revocationFeed;
+        if (revocationFeed && type != ClientType.CONFIDENTIAL) {
+            throw new IllegalArgumentException("client " + clientId + ": revocation-feed needs a confidential client");
+        }
         if (type == ClientType.CONFIDENTIAL && (secretSha256 == null || secretSha256.isBlank())) {
             throw new IllegalArgumentException("client " + clientId + ": a confidential client needs secret-sha256");
         }
@@ -132,6 +137,11 @@ public final class ClientRegistration {
         return cookieMode;
     }
 
+    /** A resource server allowed to read the issuer's revocation feed (a confidential client). */
+    public boolean revocationFeed() {
+        return revocationFeed;
+    }
+
     @Override
     public String toString() {
         return "ClientRegistration[" + clientId + ", " + type + ", grants=" + grants + "]";
@@ -148,6 +158,7 @@ public final class ClientRegistration {
         private Duration refreshAbsoluteLifetime = DEFAULT_REFRESH_ABSOLUTE_LIFETIME;
         private Duration retryWindow = DEFAULT_RETRY_WINDOW;
         private boolean cookieMode;
+        private boolean revocationFeed;
 
         private Builder(String clientId) {
             this.clientId = clientId;
@@ -207,6 +218,11 @@ public final class ClientRegistration {
 
         public Builder cookieMode(boolean value) {
             this.cookieMode = value;
+            return this;
+        }
+
+        public Builder revocationFeed(boolean value) {
+            this.revocationFeed = value;
             return this;
         }
 

@@ -30,12 +30,13 @@ import io.tokengate.core.config.Durations;
  * ({@code confidential} or {@code public}), {@code secret-sha256}, {@code grants} and {@code scopes}
  * (space-separated in properties, arrays or space-separated strings in JSON), {@code access-token-lifetime},
  * {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime}, {@code retry-window} (ISO-8601 such as
- * {@code PT5M} or whole seconds), {@code cookie-mode} ({@code true}/{@code false}). Errors name the file, the
+ * {@code PT5M} or whole seconds), {@code cookie-mode} and {@code revocation-feed} ({@code true}/{@code false}). Errors name the file, the
  * client and the setting.
  */
 public final class ClientRegistryFiles {
     private static final Set<String> SETTINGS = Set.of("type", "secret-sha256", "grants", "scopes", "access-token-lifetime",
-            "refresh-idle-timeout", "refresh-absolute-lifetime", "retry-window", "cookie-mode");
+            "refresh-idle-timeout", "refresh-absolute-lifetime", "retry-window", "cookie-mode",
+            "revocation-feed");
 
     private ClientRegistryFiles() {
     }
@@ -138,17 +139,22 @@ public final class ClientRegistryFiles {
             duration(settings, "refresh-idle-timeout", b::refreshIdleTimeout);
             duration(settings, "refresh-absolute-lifetime", b::refreshAbsoluteLifetime);
             duration(settings, "retry-window", b::retryWindow);
-            Object cookie = settings.get("cookie-mode");
-            if (cookie != null) {
-                String c = String.valueOf(cookie);
-                if (!c.equals("true") && !c.equals("false")) {
-                    throw new IllegalArgumentException("cookie-mode must be true or false");
-                }
-                b.cookieMode(Boolean.parseBoolean(c));
-            }
+            flag(settings, "cookie-mode", b::cookieMode);
+            flag(settings, "revocation-feed", b::revocationFeed);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage().replace("client " + id + ": ", ""));
+        }
+    }
+
+    private static void flag(Map<String, Object> settings, String name, Consumer<Boolean> to) {
+        Object value = settings.get(name);
+        if (value != null) {
+            String v = String.valueOf(value);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(name + " must be true or false");
+            }
+            to.accept(Boolean.parseBoolean(v));
         }
     }
 

@@ -28,7 +28,7 @@ public final class Setting {
     public static final SettingKey GROUPS_CLAIM = new SettingKey("tokengate.groups-claim", "groups", null,
             "Name of the roles/groups claim.");
     public static final SettingKey KEYS_SOURCE = new SettingKey("tokengate.keys.source", "generated", null,
-            "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`.");
+            "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`; `issuer` makes this application a resource server that trusts `tokengate.issuer` and has no keys, store or endpoints of its own (see Resource servers).");
     public static final SettingKey KEYS_ALGORITHM = new SettingKey("tokengate.keys.algorithm", "RS256", null,
             "Algorithm of generated keys (`RS256`, `PS256`, `ES256`, `EdDSA`); for keystore and PEM sources, RS256 or PS256 for RSA keys.");
     public static final SettingKey KEYS_DIRECTORY = new SettingKey("tokengate.keys.directory", null, "`.tokengate/keys/<issuer>` in the user's home",
@@ -45,6 +45,22 @@ public final class Setting {
             "Keys that still verify (comma-separated aliases or PEM files).");
     public static final SettingKey KEYS_JWKS_FILE = new SettingKey("tokengate.keys.jwks-file", null, null,
             "JWK Set file with private keys (source `jwks`).");
+    public static final SettingKey JWKS_URI = new SettingKey("tokengate.jwks-uri", null, "the issuer's metadata `jwks_uri`",
+            "Resource server: the issuer's JWK Set URL (https; http only to localhost). Unset: read from the issuer's RFC 8414 metadata.");
+    public static final SettingKey JWKS_MIN_REFRESH = new SettingKey("tokengate.jwks-min-refresh", "PT30S", null,
+            "Resource server: the least time between two JWKS fetches for tokens with an unknown `kid` (at least 1 s); the set is otherwise fetched as its `Cache-Control` says.");
+    public static final SettingKey REVOCATION_FEED_URI = new SettingKey("tokengate.revocation-feed-uri", null, "the issuer's metadata `revocation_feed_endpoint`",
+            "Resource server: the issuer's revocation feed URL.");
+    public static final SettingKey REVOCATION_FEED_CLIENT = new SettingKey("tokengate.revocation-feed-client", null, null,
+            "Resource server: the `client_id` it reads the feed as (a confidential client of the issuer with `revocation-feed=true`). Unset: no feed, revoked access tokens are accepted until they expire (warning TG-0204).");
+    public static final SettingKey REVOCATION_FEED_SECRET = new SettingKey("tokengate.revocation-feed-secret", null, null,
+            "Resource server: that client's secret; `${env:NAME}` or `${file:/path}` allowed.");
+    public static final SettingKey REVOCATION_POLL_INTERVAL = new SettingKey("tokengate.revocation-poll-interval", "PT1S", null,
+            "Resource server: how often it reads the feed (a revoked token is refused within this plus about a second).");
+    public static final SettingKey REVOCATION_MAX_STALENESS = new SettingKey("tokengate.revocation-max-staleness", "PT30S", null,
+            "Resource server: how long the feed may go unanswered (or, at start, unread) before tokens are refused with 503 (TG-0205).");
+    public static final SettingKey REVOCATION_WHEN_STALE = new SettingKey("tokengate.revocation-when-stale", "refuse", null,
+            "Resource server: `refuse` (fail closed, 503) or `accept` (accept tokens unchecked, logging TG-0205) once the feed is staler than the maximum.");
     public static final SettingKey REFRESH_TOKEN_SECRETS = new SettingKey("tokengate.refresh-token-secrets", null, "generated in `tokengate.keys.directory`",
             "Secrets for the keyed hashes of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first; `${env:...}`/`${file:...}` allowed.");
     public static final SettingKey CLIENTS = new SettingKey("tokengate.clients", null, null,

@@ -21,24 +21,36 @@ public final class AuthorizationServerMetadata {
     }
 
     /**
-     * @param issuer            the issuer identifier (https URL without query or fragment; equals {@code iss})
-     * @param tokenPath         e.g. {@code /oauth/token}
-     * @param revocationPath    e.g. {@code /oauth/revoke}
-     * @param introspectionPath e.g. {@code /oauth/introspect}
-     * @param jwksPath          e.g. {@code /oauth/jwks}
-     * @param grants            the grant types any client may be allowed
-     * @param scopes            the scopes to advertise (may be empty)
+     * The endpoints' paths, relative to the issuer.
+     *
+     * @param token          e.g. {@code /oauth/token}
+     * @param revocation     e.g. {@code /oauth/revoke}
+     * @param introspection  e.g. {@code /oauth/introspect}
+     * @param jwks           e.g. {@code /oauth/jwks}
+     * @param revocationFeed e.g. {@code /oauth/revocation-feed}: TokenGate's own member {@value #REVOCATION_FEED_ENDPOINT}
      */
-    public static String json(String issuer, String tokenPath, String revocationPath, String introspectionPath, String jwksPath,
-                              Set<GrantType> grants, Set<String> scopes) {
+    public record Paths(String token, String revocation, String introspection, String jwks, String revocationFeed) {
+    }
+
+    /** The metadata member naming the revocation feed (TokenGate's extension of RFC 8414). */
+    public static final String REVOCATION_FEED_ENDPOINT = "revocation_feed_endpoint";
+
+    /**
+     * @param issuer the issuer identifier (https URL without query or fragment; equals {@code iss})
+     * @param paths  where the endpoints are
+     * @param grants the grant types any client may be allowed
+     * @param scopes the scopes to advertise (may be empty)
+     */
+    public static String json(String issuer, Paths paths, Set<GrantType> grants, Set<String> scopes) {
         Objects.requireNonNull(issuer, "issuer");
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
-        m.put("token_endpoint", base + tokenPath);
-        m.put("jwks_uri", base + jwksPath);
-        m.put("revocation_endpoint", base + revocationPath);
-        m.put("introspection_endpoint", base + introspectionPath);
+        m.put("token_endpoint", base + paths.token());
+        m.put("jwks_uri", base + paths.jwks());
+        m.put("revocation_endpoint", base + paths.revocation());
+        m.put("introspection_endpoint", base + paths.introspection());
+        m.put(REVOCATION_FEED_ENDPOINT, base + paths.revocationFeed());
         List<String> grantNames = new ArrayList<>();
         for (GrantType g : GrantType.values()) {
             if (grants.contains(g)) {

@@ -24,18 +24,25 @@ import io.tokengate.core.config.Settings;
  * at fault — the keystore, its password, or the alias, file or kid of one key.
  */
 public final class KeySourceFactory {
+    /** The source of a resource server: the trusted issuer's published keys ({@link RemoteKeys}), nothing to open here. */
+    public static final String ISSUER = "issuer";
+
     private KeySourceFactory() {
     }
 
     /** Where the keys come from, as the settings say, parsed and checked before anything is read. */
     public record Spec(String source, SigningAlgorithm algorithm, Path directory, Settings settings) {
+        /** Whether the keys are another issuer's: the application is a resource server. */
+        public boolean fromIssuer() {
+            return ISSUER.equals(source);
+        }
     }
 
     /** @throws ConfigurationException for an unknown source or algorithm */
     public static Spec spec(Settings s) {
         String source = s.required(Setting.KEYS_SOURCE).toLowerCase(Locale.ROOT);
-        if (!List.of("generated", "pkcs12", "pem", "jwks").contains(source)) {
-            throw new ConfigurationException(Setting.KEYS_SOURCE, "'" + source + "' is not one of generated, pkcs12, pem, jwks");
+        if (!List.of("generated", "pkcs12", "pem", "jwks", ISSUER).contains(source)) {
+            throw new ConfigurationException(Setting.KEYS_SOURCE, "'" + source + "' is not one of generated, pkcs12, pem, jwks, issuer");
         }
         SigningAlgorithm algorithm;
         try {
@@ -81,6 +88,9 @@ public final class KeySourceFactory {
      * @param retention how long a rotated-out key keeps verifying: the longest access-token lifetime plus the skew
      */
     public static ManagedKeys open(Spec spec, Clock clock, Duration retention) {
+        if (spec.fromIssuer()) {
+            throw new ConfigurationException(Setting.KEYS_SOURCE, "is issuer: this application is a resource server, which signs nothing");
+        }
         Settings s = spec.settings();
         Map<String, SettingKey> entries = new HashMap<>(); // which setting named which alias, file or kid
         try {

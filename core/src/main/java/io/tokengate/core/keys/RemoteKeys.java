@@ -1,14 +1,8 @@
 package io.tokengate.core.keys;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -34,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.tokengate.core.log.CoreLog;
+import io.tokengate.core.remote.RemoteFetch;
 
 /**
  * Another issuer's signing keys as a resource server sees them: its JWKS, fetched over HTTPS (plain HTTP only to
@@ -54,34 +48,33 @@ public final class RemoteKeys implements AutoCloseable {
     /** The longest a request with an unknown {@code kid} waits for a fetch. */
     static final Duration REQUEST_WAIT = Duration.ofMillis(500);
     private static final Duration LONGEST_MAX_AGE = Duration.ofDays(1);
-    private static final int MAX_REDIRECTS = 3;
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age\\s*=\\s*\"?(\\d{1,9})\"?");
     private static final Pattern NOT_CACHED = Pattern.compile("(?:^|[,\\s])(?:no-store|no-cache)(?:$|[,\\s=])");
     private static final System.Logger LOG = System.getLogger(RemoteKeys.class.getName());
 
-    private final URI jwksUri;
+    private final Callable<URI> jwksUri;
     private final Duration minRefresh;
     private final Duration timeout;
-    private final int maxBytes;
     private final Clock clock;
     private final LongSupplier nanoTime;
-    private final HttpClient http;
+    private final RemoteFetch http;
     private final ExecutorService fetcher;
     private final KeyRing ring;
     private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
     private final AtomicLong fetches = new AtomicLong();
+    /** Keys the issuer retired (its revocation feed said so), kept out of every set until the instant given. */
+    private final Map<String, Instant> retired = new ConcurrentHashMap<>();
+    private volatile URI resolved;
     private volatile long lastAttempt;
     private volatile long staleAt;
 
     private RemoteKeys(Builder b) {
-        this.jwksUri = checkedUri(b.jwksUri);
+        this.jwksUri = b.jwksUri;
         this.minRefresh = b.minRefresh;
         this.timeout = b.timeout;
-        this.maxBytes = b.maxBytes;
         this.clock = b.clock;
         this.nanoTime = b.nanoTime;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = new RemoteFetch(timeout, b.maxBytes, nanoTime);
         this.fetcher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tokengate-jwks-fetch");
             t.setDaemon(true);
@@ -94,23 +87,23 @@ public final class RemoteKeys implements AutoCloseable {
         ring.onUnknownKid(this::refreshFor);
     }
 
+    /** @throws IllegalArgumentException for a URL that is not https (nor http to loopback) */
     public static Builder builder(URI jwksUri) {
-        return new Builder(jwksUri);
+        URI checked = checkedUri(jwksUri);
+        return new Builder(() -> checked);
+    }
+
+    /**
+     * Keys at a URL found when first needed (the issuer's metadata names it): {@code jwksUri} is asked on the fetch
+     * thread before each fetch until it answers, and may fail with an {@link IOException} (then the fetch failed).
+     */
+    public static Builder builder(Callable<URI> jwksUri) {
+        return new Builder(Objects.requireNonNull(jwksUri, "jwksUri"));
     }
 
     /** HTTPS, or plain HTTP to a loopback host only (tests and development); a host, no user info, no fragment. */
     static URI checkedUri(URI uri) {
-        Objects.requireNonNull(uri, "jwksUri");
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.isEmpty() || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("the JWKS URL needs a host and no user info or fragment: " + uri);
-        }
-        boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1");
-        if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
-            throw new IllegalArgumentException("the JWKS URL must be https (plain http only to localhost): " + uri);
-        }
-        return uri;
+        return RemoteFetch.checkedUri(uri, "the JWKS URL");
     }
 
     /** The keys, current as of the last good fetch; the validator's ring. */
@@ -192,22 +185,64 @@ public final class RemoteKeys implements AutoCloseable {
 
     private boolean fetchOnce() {
         try {
-            Fetched f = fetch();
+            resolved = checkedUri(jwksUri.call());
+            RemoteFetch.Answer f = http.get(resolved, Map.of("Accept", "application/jwk-set+json, application/json"));
+            if (f.status() != 200) {
+                throw new IOException("HTTP " + f.status() + " to a request that was not conditional");
+            }
             KeySet set = PublishedKeys.parse(f.body());
             if (set.verificationKeys(clock.instant()).isEmpty()) {
                 throw new KeySetException("the JWKS holds no key TokenGate may verify with");
             }
-            if (!sameKeys(set, ring.current())) { // an unchanged set keeps its instance, and the verified-token cache
-                ring.replace(set);
+            synchronized (ring) { // not over a retirement made meanwhile
+                set = withoutRetired(set);
+                if (!sameKeys(set, ring.current())) { // an unchanged set keeps its instance, and the verified-token cache
+                    ring.replace(set);
+                }
             }
-            staleAt = nanoTime.getAsLong() + f.maxAge().toNanos();
+            staleAt = nanoTime.getAsLong() + maxAge(f.headers()).toNanos();
             fetches.incrementAndGet();
             return true;
-        } catch (IOException | RuntimeException e) { // a bad redirect target is an IllegalArgumentException
+        } catch (Exception e) { // a URL refused by checkedUri is an IllegalArgumentException
             staleAt = nanoTime.getAsLong() + minRefresh.toNanos();
-            CoreLog.KEYS_UNREACHABLE.log(LOG, jwksUri, String.valueOf(e.getMessage()));
+            CoreLog.KEYS_UNREACHABLE.log(LOG, where(), String.valueOf(e.getMessage()));
             return false;
         }
+    }
+
+    private String where() {
+        URI at = resolved;
+        return at != null ? at.toString() : "(the JWKS URL is not known yet)";
+    }
+
+    /**
+     * The issuer retired {@code kid} (its revocation feed says so): its tokens are refused from now on, and a set fetched
+     * later that still holds it (a cache of the old JWKS) does not bring it back before {@code until}, when every
+     * token it signed has expired.
+     */
+    public void retire(String kid, Instant until) {
+        Instant now = clock.instant();
+        retired.values().removeIf(u -> !u.isAfter(now));
+        if (!until.isAfter(now)) {
+            return;
+        }
+        retired.merge(kid, until, (a, b) -> a.isAfter(b) ? a : b);
+        synchronized (ring) {
+            KeySet current = ring.current();
+            if (current.verificationKey(kid, now).isPresent()) {
+                ring.replace(withoutRetired(current));
+            }
+        }
+    }
+
+    private KeySet withoutRetired(KeySet set) {
+        if (retired.isEmpty()) {
+            return set;
+        }
+        Instant now = clock.instant();
+        List<SigningKey> kept = set.verificationKeys(now).stream()
+                .filter(k -> !retired.getOrDefault(k.kid(), Instant.MIN).isAfter(now)).toList();
+        return kept.size() == set.verificationKeys(now).size() ? set : KeySet.published(kept);
     }
 
     private static boolean sameKeys(KeySet a, KeySet b) {
@@ -217,64 +252,6 @@ public final class RemoteKeys implements AutoCloseable {
     private static Map<String, String> fingerprints(KeySet set) {
         return set.verificationKeys(Instant.MIN).stream().collect(Collectors.toMap(SigningKey::kid,
                 k -> k.algorithm() + ":" + Base64.getEncoder().encodeToString(k.publicKey().getEncoded())));
-    }
-
-    private record Fetched(String body, Duration maxAge) {
-    }
-
-    /** The JWKS, redirects within the origin followed, the whole answer within one timeout. */
-    private Fetched fetch() throws IOException {
-        long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        URI uri = jwksUri;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            long left = deadline - nanoTime.getAsLong();
-            if (left <= 0) {
-                break;
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left))
-                    .header("Accept", "application/jwk-set+json, application/json").GET().build();
-            CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, info -> new Limited(maxBytes));
-            HttpResponse<byte[]> response;
-            try {
-                response = call.get(left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                call.cancel(true);
-                break;
-            } catch (InterruptedException e) {
-                call.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            } catch (ExecutionException e) {
-                throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
-            }
-            int status = response.statusCode();
-            if (REDIRECTS.contains(status)) {
-                URI next = uri.resolve(response.headers().firstValue("Location").orElseThrow(() -> new IOException(status + " without Location")));
-                if (!sameOrigin(jwksUri, next)) {
-                    throw new IOException("a redirect to another origin is not followed: " + next);
-                }
-                uri = next;
-                continue;
-            }
-            if (status != 200) {
-                throw new IOException("HTTP " + status);
-            }
-            return new Fetched(new String(response.body(), StandardCharsets.UTF_8), maxAge(response.headers()));
-        }
-        throw new IOException("no complete answer within " + timeout + " (or more than " + MAX_REDIRECTS + " redirects)");
-    }
-
-    private static boolean sameOrigin(URI a, URI b) {
-        return scheme(a).equals(scheme(b)) && a.getHost() != null && b.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
-    }
-
-    private static String scheme(URI u) {
-        return u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() != -1 ? u.getPort() : "https".equals(scheme(u)) ? 443 : 80;
     }
 
     /**
@@ -302,62 +279,15 @@ public final class RemoteKeys implements AutoCloseable {
         fetcher.shutdownNow();
     }
 
-    /** A response body of at most {@code max} bytes; a longer one is cut off and fails. */
-    private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        Limited(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer b : buffers) {
-                if (bytes.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    body.completeExceptionally(new IOException("the JWKS is larger than " + max + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            body.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toByteArray());
-        }
-    }
-
     public static final class Builder {
-        private final URI jwksUri;
+        private final Callable<URI> jwksUri;
         private Duration minRefresh = DEFAULT_MIN_REFRESH;
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxBytes = DEFAULT_MAX_BYTES;
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
 
-        private Builder(URI jwksUri) {
+        private Builder(Callable<URI> jwksUri) {
             this.jwksUri = jwksUri;
         }
 
@@ -400,7 +330,6 @@ public final class RemoteKeys implements AutoCloseable {
             return this;
         }
 
-        /** @throws IllegalArgumentException for a URL that is not https (nor http to loopback) */
         public RemoteKeys build() {
             return new RemoteKeys(this);
         }

@@ -2,7 +2,7 @@ package io.tokengate.core.log;
 
 import java.lang.System.Logger.Level;
 
-/** The log ids of the core module: TG-00xx configuration, TG-01xx validation, TG-02xx keys, TG-10xx refresh, TG-11xx token endpoint. */
+/** The log ids of the core module: TG-00xx configuration, TG-01xx validation, TG-02xx keys and the issuer a resource server trusts, TG-10xx refresh, TG-11xx token endpoint. */
 public final class CoreLog {
     public static final LogId CONFIGURATION_ERROR = new LogId("TG-0001", Level.ERROR, "TokenGate configuration: {0}",
             "a setting is wrong: the message names the key and the start fails (an exception, logged by the server)");
@@ -15,6 +15,18 @@ public final class CoreLog {
     public static final LogId KEYS_UNREACHABLE = new LogId("TG-0203", Level.WARNING,
             "cannot fetch the issuer''s keys from {0} ({1}): the last good key set stays in use",
             "a resource server could not fetch its issuer's JWKS: it goes on with the last good key set and tries again");
+    public static final LogId NO_REVOCATION_FEED = new LogId("TG-0204", Level.WARNING,
+            "resource server for issuer {0} reads no revocation feed (tokengate.revocation-feed-client is not set): a revoked access token is accepted until it expires",
+            "a resource server was configured without the issuer's revocation feed: revocations reach it only by expiry");
+    public static final LogId REVOCATION_FEED_STALE = new LogId("TG-0205", Level.ERROR,
+            "the revocation feed {0} has not answered for more than {1}: {2} until it answers ({3})",
+            "a resource server could not read its issuer's revocation feed for longer than tokengate.revocation-max-staleness (or not yet since it started): it refuses tokens with 503 (or, with tokengate.revocation-when-stale=accept, accepts them unchecked)");
+    public static final LogId REVOCATION_FEED_BACK = new LogId("TG-0206", Level.INFO,
+            "the revocation feed {0} answers again: tokens are checked against it",
+            "the revocation feed answers again after TG-0205");
+    public static final LogId RESOURCE_SERVER_STARTED = new LogId("TG-0207", Level.INFO,
+            "resource server started: trusting issuer {0}, keys from {1}, revocation feed {2}",
+            "a resource server started: the issuer it trusts, where its keys and its revocation feed come from");
     public static final LogId REUSE_DETECTED = new LogId("TG-1001", Level.WARNING,
             "refresh token reuse detected: family {0} of client {1} revoked (subject {2}, from {3})",
             "a rotated refresh token came back: its family is revoked (theft, or a client that lost a response)");

@@ -3,6 +3,7 @@ package io.tokengate.core.revocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.Objects;
 
 import io.tokengate.core.log.CoreLog;
@@ -92,6 +93,16 @@ public final class DurableRevocationRegistry implements RevocationRegistry {
             throw new IllegalArgumentException("revocations are stored for tokens of up to " + longestTokenLifetime + " with " + clockSkew
                     + " skew, but the validator accepts tokens of up to " + maxTokenLifetime + " with " + skew + " skew");
         }
+    }
+
+    @Override
+    public boolean isCurrent() {
+        return registry.isCurrent();
+    }
+
+    @Override
+    public boolean listen(Consumer<Revocation> listener) {
+        return registry.listen(listener);
     }
 
     @Override

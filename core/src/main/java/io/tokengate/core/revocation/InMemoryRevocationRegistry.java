@@ -3,9 +3,12 @@ package io.tokengate.core.revocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The revocation registry of one JVM. Entries die with the tokens they concern: a {@code jti} entry at the
@@ -24,6 +27,7 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
     private final Map<String, Instant> deniedJtis = new ConcurrentHashMap<>();
     private final Map<String, NotBefore> subjects = new ConcurrentHashMap<>();
     private final Map<String, NotBefore> families = new ConcurrentHashMap<>();
+    private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
     private volatile Instant nextPurge;
 
     private record NotBefore(Instant instant, Instant dropAt) {
@@ -59,25 +63,40 @@ public final class InMemoryRevocationRegistry implements RevocationRegistry {
         Instant dropAt = expiresAt.plus(clockSkew);
         if (dropAt.isAfter(clock.instant())) {
             deniedJtis.merge(jti, dropAt, (a, b) -> a.isAfter(b) ? a : b);
+            tell(new Revocation(Revocation.Kind.ACCESS_TOKEN, jti, expiresAt, dropAt));
         }
         maybePurge();
     }
 
     @Override
     public void revokeSubject(String subject, Instant notBefore) {
-        put(subjects, Objects.requireNonNull(subject, "subject"), notBefore);
+        put(subjects, Revocation.Kind.SUBJECT, Objects.requireNonNull(subject, "subject"), notBefore);
     }
 
     @Override
     public void revokeFamily(String familyId, Instant notBefore) {
-        put(families, Objects.requireNonNull(familyId, "familyId"), notBefore);
+        put(families, Revocation.Kind.FAMILY, Objects.requireNonNull(familyId, "familyId"), notBefore);
     }
 
-    private void put(Map<String, NotBefore> map, String key, Instant notBefore) {
+    private void put(Map<String, NotBefore> map, Revocation.Kind kind, String key, Instant notBefore) {
         Objects.requireNonNull(notBefore, "notBefore");
         NotBefore entry = new NotBefore(notBefore, notBefore.plus(longestTokenLifetime).plus(clockSkew));
         map.merge(key, entry, (a, b) -> a.instant.isAfter(b.instant) ? a : b);
+        tell(new Revocation(kind, key, notBefore, entry.dropAt));
         maybePurge();
+    }
+
+    private void tell(Revocation cut) {
+        for (Consumer<Revocation> l : listeners) {
+            l.accept(cut);
+        }
+    }
+
+    /** Every cut applied here from now on, whichever server made it, is also given to {@code listener} (it must not block). */
+    @Override
+    public boolean listen(Consumer<Revocation> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return true;
     }
 
     @Override

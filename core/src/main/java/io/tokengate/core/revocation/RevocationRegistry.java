@@ -2,6 +2,7 @@ package io.tokengate.core.revocation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * Revocation of access tokens that are still within their lifetime, checked by the validator after the
@@ -64,6 +65,26 @@ public interface RevocationRegistry {
      */
     default void restore(Revocation revocation) {
         revocation.applyTo(this);
+    }
+
+    /**
+     * Asks for every cut this registry applies from now on — made on this server, received from the others of a
+     * cluster, or restored at start — to be given to {@code listener} as well (the issuer's revocation feed). The
+     * listener runs on the thread applying the cut and must not block.
+     *
+     * @return false if this registry cannot tell (then the feed has nothing to publish)
+     */
+    default boolean listen(Consumer<Revocation> listener) {
+        return false;
+    }
+
+    /**
+     * Whether this registry can answer now: a resource server's registry fed from its issuer says no once the feed has
+     * been unreachable longer than allowed, and the validator then refuses tokens rather than accept revoked ones. A
+     * volatile read at most: it is asked on every request.
+     */
+    default boolean isCurrent() {
+        return true;
     }
 
     /** A registry that revokes nothing, for resource servers that deliberately rely on expiry alone. */

@@ -154,6 +154,9 @@ public final class AccessTokenValidator {
 
     private ValidationResult checkRevocation(AccessTokenPrincipal principal) {
         boolean revoked;
+        if (!revocation.isCurrent()) { // a resource server whose issuer's revocation feed is too stale (logged by the feed)
+            return new ValidationResult.Invalid(FailureReason.REVOCATION_UNAVAILABLE);
+        }
         try {
             revoked = revocation.isRevoked(principal.jti(), principal.subject(), principal.familyId().orElse(null), principal.issuedAt());
         } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientType;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.endpoint.EndpointResponse;
+import io.tokengate.core.endpoint.AuthorizationServerMetadata;
 import io.tokengate.core.endpoint.Handoff;
 import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
@@ -206,7 +207,8 @@ class TokenGateConfigurationTest {
     @Test
     void metadataAndJwksComeFromTheRuntime() throws Exception {
         TokenGate tg = start(minimal());
-        Map<String, Object> meta = JsonUtil.parseJson(tg.metadataJson("/oauth/token", "/oauth/revoke", "/oauth/introspect", "/oauth/jwks"));
+        Map<String, Object> meta = JsonUtil.parseJson(tg.metadataJson(new AuthorizationServerMetadata.Paths("/oauth/token", "/oauth/revoke",
+                "/oauth/introspect", "/oauth/jwks", "/oauth/revocation-feed")));
         assertEquals("http://localhost:8080/oauth/token", meta.get("token_endpoint"));
         assertTrue(tg.jwksJson().contains(tg.keyRing().current().active().kid()));
     }

@@ -631,13 +631,14 @@ class TokenEndpointTest {
 
     @Test
     void metadataListsEveryEndpointUnderTheIssuer() throws Exception {
-        String json = AuthorizationServerMetadata.json("http://localhost:8080", "/oauth/token", "/oauth/revoke", "/oauth/introspect",
-                "/oauth/jwks", Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN), Set.of("write", "read"));
+        String json = AuthorizationServerMetadata.json("http://localhost:8080", new AuthorizationServerMetadata.Paths("/oauth/token",
+                "/oauth/revoke", "/oauth/introspect", "/oauth/jwks", "/oauth/revocation-feed"), Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN), Set.of("write", "read"));
         Map<String, Object> m = JsonUtil.parseJson(json);
         assertEquals("http://localhost:8080", m.get("issuer"));
         assertEquals("http://localhost:8080/oauth/token", m.get("token_endpoint"));
         assertEquals("http://localhost:8080/oauth/revoke", m.get("revocation_endpoint"));
         assertEquals("http://localhost:8080/oauth/introspect", m.get("introspection_endpoint"));
+        assertEquals("http://localhost:8080/oauth/revocation-feed", m.get("revocation_feed_endpoint"));
         assertEquals("http://localhost:8080/oauth/jwks", m.get("jwks_uri"));
         assertEquals(List.of("refresh_token", "password"), m.get("grant_types_supported"));
         assertEquals(List.of("read", "write"), m.get("scopes_supported"));
