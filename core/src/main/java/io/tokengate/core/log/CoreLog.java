@@ -19,7 +19,7 @@ public final class CoreLog {
             "resource server for issuer {0} reads no revocation feed (tokengate.revocation-feed-client is not set): a revoked access token is accepted until it expires",
             "a resource server was configured without the issuer's revocation feed: revocations reach it only by expiry");
     public static final LogId REVOCATION_FEED_STALE = new LogId("TG-0205", Level.ERROR,
-            "the revocation feed {0} has not answered for more than {1}: {2} until it answers ({3})",
+            "the revocation feed {0} cannot be read ({3}) and has not answered within {1} (or not yet since the start): {2} until it answers",
             "a resource server could not read its issuer's revocation feed for longer than tokengate.revocation-max-staleness (or not yet since it started): it refuses tokens with 503 (or, with tokengate.revocation-when-stale=accept, accepts them unchecked)");
     public static final LogId REVOCATION_FEED_BACK = new LogId("TG-0206", Level.INFO,
             "the revocation feed {0} answers again: tokens are checked against it",

@@ -43,7 +43,9 @@ import io.tokengate.servlet.it.Wars;
 
 /**
  * Two Payara Micro processes with one WAR, sharing PostgreSQL and clustered through Hazelcast on loopback. The
- * WAR activates TokenGate by MicroProfile Config alone (no annotation, no web.xml context-param for it).
+ * WAR activates TokenGate by MicroProfile Config alone (no annotation, no web.xml context-param for it). A third
+ * process is a resource server of that issuer (its own WAR, TokenGate's mechanism with
+ * {@code tokengate.keys.source=issuer}, no database, no keys): it reads B's JWKS and revocation feed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -51,6 +53,7 @@ class ClusterIT {
     static DatabaseProxy proxy;
     static PayaraProcess a;
     static PayaraProcess b;
+    static PayaraProcess orders;
 
     @BeforeAll
     static void startTwoServers() throws Exception {
@@ -58,7 +61,10 @@ class ClusterIT {
         Path work = Wars.freshWork("cluster");
         Path clients = Files.writeString(work.resolve("clients.properties"), String.join("\n",
                 "client.demo-client.secret-sha256=" + ClientSecrets.digest("demo-secret"),
-                "client.demo-client.grants=password refresh_token", ""));
+                "client.demo-client.grants=password refresh_token",
+                "client.orders-api.secret-sha256=" + ClientSecrets.digest("orders-secret"),
+                "client.orders-api.grants=client_credentials",
+                "client.orders-api.revocation-feed=true", ""));
         String config = String.join("\n",
                 "tokengate.mechanism=true",
                 "tokengate.issuer=http://localhost:8080/cluster",
@@ -90,11 +96,36 @@ class ClusterIT {
             assertTrue(System.currentTimeMillis() < deadline, "the two servers should form one Hazelcast cluster; see server-a.log");
             Thread.sleep(250);
         }
+        orders = new PayaraProcess("orders", resourceServerWar(work, b.port()), PayaraProcess.freePort(), work, "--nocluster")
+                .start("/orders/who");
+    }
+
+    /**
+     * The resource server: another application, trusting the cluster's issuer through the JWKS and feed URLs of B
+     * (given explicitly: the issuer's URL names no server of this test), its feed read as {@code orders-api}.
+     */
+    static Path resourceServerWar(Path work, int issuerPort) throws Exception {
+        String at = "http://127.0.0.1:" + issuerPort + CONTEXT;
+        String config = String.join("\n",
+                "tokengate.mechanism=true",
+                "tokengate.issuer=http://localhost:8080/cluster",
+                "tokengate.keys.source=issuer",
+                "tokengate.jwks-uri=" + at + "/oauth/jwks",
+                "tokengate.revocation-feed-uri=" + at + "/oauth/revocation-feed",
+                "tokengate.revocation-feed-client=orders-api",
+                "tokengate.revocation-feed-secret=orders-secret",
+                "tokengate.revocation-max-staleness=PT3S", "");
+        WebArchive war = Wars.war("orders", Wars.webXml()).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"))
+                .addClasses(WhoServlet.class, RoleBean.class)
+                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+        Path file = work.resolve("orders.war");
+        war.as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, proxy}) {
+        for (AutoCloseable c : new AutoCloseable[] {orders, a, b, proxy}) {
             if (c != null) {
                 c.close();
             }
@@ -215,5 +246,88 @@ class ClusterIT {
         assertEquals(200, refreshed.statusCode(), "the refresh token survived the restart: " + refreshed.body());
         assertRfcError(on(a).post("/oauth/token", "grant_type=refresh_token&refresh_token=nonsense", "Authorization",
                 basic("demo-client", "demo-secret")), 400, "invalid_grant");
+    }
+
+    // ------------------------------------------------------------ a resource server of the cluster's issuer
+
+    /** Polls the resource server until {@code token} gets {@code status}; the milliseconds it took. */
+    private static long untilStatus(String token, int status, long withinMillis, String what) throws Exception {
+        long from = System.nanoTime();
+        while (true) {
+            int now = orders().get("/who", "Authorization", bearer(token)).statusCode();
+            long millis = (System.nanoTime() - from) / 1_000_000;
+            if (now == status) {
+                return millis;
+            }
+            assertTrue(millis < withinMillis, what + ": still " + now + " after " + millis + " ms");
+            Thread.sleep(50);
+        }
+    }
+
+    private static Http orders() {
+        return new Http(orders.port(), "/orders");
+    }
+
+    @Test
+    @Order(7)
+    void theResourceServerAcceptsTheIssuersTokensAndRefusesWhatEitherIssuerServerRevokedWithinThreeSeconds() throws Exception {
+        assertTrue(orders.log().contains("TG-0207 resource server started: trusting issuer http://localhost:8080/cluster"), "started as one");
+        Map<String, Object> tokens = on(a).password("demo-client", "demo-secret", "alice", "alice-password");
+        String access = (String) tokens.get("access_token");
+        HttpResponse<String> who = orders().get("/who", "Authorization", bearer(access));
+        assertEquals(200, who.statusCode(), who.body());
+        assertEquals("alice", json(who).get("caller"));
+        assertEquals(false, json(who).get("ejbMayAdminister"), "@RolesAllowed on an EJB of the resource server: " + who.body());
+        HttpResponse<String> anonymous = orders().get("/who");
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+
+        // revoked on A by its jti; the feed is read from B: the cut crosses the cluster, then the feed
+        assertEquals(200, on(a).post("/oauth/revoke", "token=" + access + "&token_type_hint=access_token", "Authorization",
+                basic("demo-client", "demo-secret")).statusCode());
+        long millis = untilStatus(access, 401, 3_000, "an access token revoked at the issuer");
+        System.out.println("ClusterIT: access-token revocation on A refused by the resource server after " + millis + " ms");
+
+        // sign-out-everywhere on B
+        String other = (String) on(b).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token");
+        String admin = (String) on(b).password("demo-client", "demo-secret", "admin", "admin-password").get("access_token");
+        assertEquals(200, orders().get("/who", "Authorization", bearer(other)).statusCode());
+        assertEquals(200, on(b).post("/tokengate/admin/revoke-subject", "subject=alice", "Authorization", bearer(admin)).statusCode());
+        millis = untilStatus(other, 401, 3_000, "sign-out-everywhere");
+        System.out.println("ClusterIT: sign-out-everywhere on B refused by the resource server after " + millis + " ms");
+        HttpResponse<String> adminWho = orders().get("/who", "Authorization", bearer(admin));
+        assertEquals(200, adminWho.statusCode(), "the admin did not sign out");
+        assertEquals(true, json(adminWho).get("ejbMayAdminister"), "the groups claim makes the EJB's roles: " + adminWho.body());
+    }
+
+    @Test
+    @Order(8)
+    void theFeedGivesNothingToAClientNotAllowedIt() throws Exception {
+        HttpResponse<String> none = on(b).get("/oauth/revocation-feed");
+        assertRfcError(none, 401, "invalid_client");
+        HttpResponse<String> notAllowed = on(b).get("/oauth/revocation-feed", "Authorization", basic("demo-client", "demo-secret"));
+        assertRfcError(notAllowed, 403, "access_denied");
+        HttpResponse<String> feed = on(b).get("/oauth/revocation-feed", "Authorization", basic("orders-api", "orders-secret"));
+        assertEquals(200, feed.statusCode(), feed.body());
+        assertTrue(((List<?>) json(feed).get("sub")).stream().anyMatch(e -> "alice".equals(((Map<?, ?>) e).get("sub"))), feed.body());
+        String etag = feed.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> idle = on(b).get("/oauth/revocation-feed?cursor=" + json(feed).get("cursor"), "Authorization",
+                basic("orders-api", "orders-secret"), "If-None-Match", etag);
+        assertEquals(304, idle.statusCode());
+    }
+
+    @Test
+    @Order(9)
+    void withTheIssuerAwayTheResourceServerGoesOnWithWhatItHasThenFailsClosed() throws Exception {
+        String access = (String) on(a).password("demo-client", "demo-secret", "admin", "admin-password").get("access_token");
+        assertEquals(200, orders().get("/who", "Authorization", bearer(access)).statusCode());
+        b.stop(); // the server whose feed and keys it reads
+        assertEquals(200, orders().get("/who", "Authorization", bearer(access)).statusCode(), "cached keys, the last feed");
+        long millis = untilStatus(access, 503, 10_000, "fail closed after tokengate.revocation-max-staleness (3 s)");
+        assertTrue(millis >= 1_500, "not long before the maximum staleness: " + millis + " ms");
+        HttpResponse<String> refused = orders().get("/who", "Authorization", bearer(access));
+        assertRfcError(refused, 503, "temporarily_unavailable");
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        assertTrue(orders.log().contains("TG-0205"), "the log says why");
     }
 }
