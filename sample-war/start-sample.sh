@@ -1,6 +1,8 @@
 #!/bin/sh
 # Starts the built sample (target/tokengate-sample.war) on the Payara Micro beside it, in the foreground, listening
-# on 127.0.0.1 only. run-sample.sh builds first and then runs this; see it for the options.
+# on 127.0.0.1 only, and beside it the resource server (../sample-resource-server) on a second Payara Micro at
+# port PORT+1 (RESOURCE_PORT=9091 for another, RESOURCE_PORT=none for none); Ctrl-C stops both. run-sample.sh
+# builds first and then runs this; see it for the options.
 #
 # Data, kept across restarts so issued tokens stay valid: $TOKENGATE_SAMPLE_DATA (default ~/.tokengate/sample)
 #   tokengate-sample.mv.db             the H2 database with the refresh tokens (keyed hashes only)
@@ -13,6 +15,8 @@
 set -e
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PORT="${PORT:-8080}"
+# the resource server beside the sample (a second Payara Micro); RESOURCE_PORT=none starts the sample alone
+RESOURCE_PORT="${RESOURCE_PORT:-$((PORT + 1))}"
 DATA="${TOKENGATE_SAMPLE_DATA:-$HOME/.tokengate/sample}"
 DB="${TOKENGATE_SAMPLE_DB:-h2}"
 JAVA="${JAVA:-java}"
@@ -62,9 +66,36 @@ ASADMIN
   *) echo "TOKENGATE_SAMPLE_DB is h2 or postgres, not $DB" >&2; exit 2 ;;
 esac
 
+PIDS=""
+stop_all() {
+  # shellcheck disable=SC2086
+  [ -n "$PIDS" ] && kill $PIDS 2>/dev/null
+  wait
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+
+if [ "$RESOURCE_PORT" != none ]; then
+  # the resource server: its own Payara Micro, on loopback, trusting the sample as its issuer (no keys, no database)
+  RS_PRE_BOOT="$DATA/payara-pre-boot-resource-server.asadmin"
+  grep -v allow-payload "$PRE_BOOT" > "$RS_PRE_BOOT"
+  echo "Resource server: http://localhost:$RESOURCE_PORT/secret (trusts http://localhost:$PORT)"
+  TOKENGATE_SAMPLE_ISSUER="http://localhost:$PORT" "$JAVA" -Dhazelcast.phone.home.enabled=false \
+    -jar "$HERE/target/payara-micro.jar" --deploy "$HERE/../sample-resource-server/target/tokengate-sample-resource-server.war" \
+    --contextroot / --port "$RESOURCE_PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$RS_PRE_BOOT" \
+    --postdeploycommandfile "$POST_DEPLOY" &
+  PIDS="$!"
+fi
+
 echo "TokenGate sample: http://localhost:$PORT/  (data in $DATA, refresh tokens in $DB; Ctrl-C stops)"
 # shellcheck disable=SC2086
-exec "$JAVA" -Dtokengate.issuer="http://localhost:$PORT" -Dtokengate.keys.directory="$DATA/keys" \
+"$JAVA" -Dtokengate.issuer="http://localhost:$PORT" -Dtokengate.keys.directory="$DATA/keys" \
   -Dtokengate.datasource=jdbc/tokengate -Dhazelcast.phone.home.enabled=false \
   -jar "$HERE/target/payara-micro.jar" --deploy "$HERE/target/tokengate-sample.war" --contextroot / \
-  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$PRE_BOOT" --postbootcommandfile "$COMMANDS" --postdeploycommandfile "$POST_DEPLOY" $LIBS
+  --port "$PORT" --nocluster --nohazelcast --disablephonehome --prebootcommandfile "$PRE_BOOT" --postbootcommandfile "$COMMANDS" --postdeploycommandfile "$POST_DEPLOY" $LIBS &
+SAMPLE_PID=$!
+PIDS="$PIDS $SAMPLE_PID"
+STATUS=0
+wait "$SAMPLE_PID" || STATUS=$?
+stop_all
+exit "$STATUS"

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,24 +21,30 @@ import io.tokengate.servlet.it.Wars;
 
 /**
  * Runs the README's curl walk-through (every {@code console} block of "The sample") with bash against the sample
- * WAR as built, and compares each command's output with the README's, after replacing what differs from run to run
+ * and its resource server as {@code start-sample.sh} starts them, and compares each command's output with the README's, after replacing what differs from run to run
  * (tokens, key material, ids, instants) and the port. Keeps the README true.
  */
 class ReadmeWalkthroughIT {
-    static PayaraProcess server;
+    static SampleScript sample;
     static int port;
+    static int resourcePort;
 
     @BeforeAll
     static void startSample() throws Exception {
-        Path work = Wars.freshWork("readme");
+        Path data = Wars.freshWork("readme").resolve("data");
+        Files.createDirectories(data);
         port = PayaraProcess.freePort();
-        server = SampleServer.start("readme", work, port);
+        resourcePort = PayaraProcess.freePort();
+        // as README's first command starts them: the sample and, beside it, the resource server that trusts it
+        sample = new SampleScript(data, port, Map.of("TOKENGATE_REVOCATION_REGISTRY", "memory",
+                "RESOURCE_PORT", Integer.toString(resourcePort))).start("/public");
+        sample.untilResourceServerAccepts(resourcePort, 120_000);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
+        if (sample != null) {
+            sample.stop();
         }
     }
 
@@ -74,9 +81,10 @@ class ReadmeWalkthroughIT {
     /** What may differ between runs, made equal. */
     static String normalize(String s) {
         return s.replaceAll("eyJ[A-Za-z0-9_.\\-…]+", "<jwt>")
-                .replaceAll("\"(refresh_token|kid|n|jti|sid)\":\"[^\"]*\"", "\"$1\":\"<value>\"")
-                .replaceAll("\"(iat|exp)\":\\d+", "\"$1\":<instant>")
+                .replaceAll("\"(refresh_token|kid|n|jti|sid|cursor)\":\"[^\"]*\"", "\"$1\":\"<value>\"")
+                .replaceAll("\"(iat|exp|nbf|until)\":\\d+", "\"$1\":<instant>")
                 .replace("localhost:" + port, "localhost:8080")
+                .replace("localhost:" + resourcePort, "localhost:8081")
                 .replaceAll("(?m)[ \t]+$", "").replaceAll("\n+$", "").replace("\r", "");
     }
 
@@ -87,7 +95,8 @@ class ReadmeWalkthroughIT {
         StringBuilder script = new StringBuilder();
         for (int i = 0; i < steps.size(); i++) {
             script.append("printf '\\n@@step ").append(i).append("@@\\n'\n")
-                    .append(steps.get(i).command().replace("localhost:8080", "localhost:" + port)).append('\n');
+                    .append(steps.get(i).command().replace("localhost:8080", "localhost:" + port)
+                            .replace("localhost:8081", "localhost:" + resourcePort)).append('\n');
         }
         Process bash = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -48,6 +48,7 @@ final class SampleScript implements AutoCloseable {
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("TOKENGATE_SAMPLE_DATA", data.toString());
         pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("RESOURCE_PORT", "none"); // the resource server beside it only for a test that asks for it
         pb.environment().putAll(environment);
         server = pb.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -67,6 +68,38 @@ final class SampleScript implements AutoCloseable {
             assertTrue(System.nanoTime() < deadline, "the sample did not start within three minutes");
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Waits (at most {@code millis}) until the resource server beside it, at {@code resourcePort}, accepts a token of
+     * the sample's at {@code /secret}: it has started, fetched the sample's keys and read its revocation feed.
+     */
+    void untilResourceServerAccepts(int resourcePort, long millis) throws Exception {
+        HttpResponse<String> grant = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth/token"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("demo-client:demo-secret".getBytes()))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=alice&password=alice-password")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(grant.statusCode() == 200, grant.body());
+        String token = grant.body().replaceAll(".*\"access_token\":\"([^\"]*)\".*", "$1");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            assertTrue(server.isAlive(), "start-sample.sh exited; see " + output());
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + resourcePort + "/secret"))
+                        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (java.io.IOException e) {
+                last = e.toString(); // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the resource server did not accept a token of the sample within " + millis + " ms: " + last);
     }
 
     /** Stops it as Ctrl-C does (SIGTERM). */

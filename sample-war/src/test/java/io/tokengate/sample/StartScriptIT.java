@@ -2,6 +2,7 @@ package io.tokengate.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -24,7 +25,9 @@ import io.tokengate.servlet.it.Wars;
 /**
  * The sample started the way README's first command starts it (sample-war/start-sample.sh, after the build): its
  * H2 file and generated keys in the data folder survive a restart, so tokens issued before it stay valid, and so do
- * revocations of access tokens without a cluster cache; container errors are JSON.
+ * revocations of access tokens without a cluster cache; container errors are JSON. Beside it the resource server
+ * (sample-resource-server on its own Payara Micro) trusts its tokens and learns its revocations from the feed;
+ * stopping the script stops both.
  */
 class StartScriptIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -37,9 +40,31 @@ class StartScriptIT {
         }
     }
 
+    private int resourcePort;
+
     private void start(Path data, int port) throws Exception {
         // no cluster cache: revocations live in this server's memory, and in the database across restarts
-        sample = new SampleScript(data, port, Map.of("TOKENGATE_REVOCATION_REGISTRY", "memory")).start("/public");
+        sample = new SampleScript(data, port, Map.of("TOKENGATE_REVOCATION_REGISTRY", "memory",
+                "RESOURCE_PORT", Integer.toString(resourcePort))).start("/public");
+    }
+
+    /** Waits (at most {@code millis}) until {@code path} of the resource server answers {@code status} to {@code token}. */
+    private long untilResourceServerSays(int status, String path, String token, long millis) throws Exception {
+        long from = System.nanoTime();
+        while (true) {
+            int now;
+            try {
+                now = get(resourcePort, path, token).statusCode();
+            } catch (java.io.IOException e) {
+                now = -1; // not listening yet
+            }
+            long took = (System.nanoTime() - from) / 1_000_000;
+            if (now == status) {
+                return took;
+            }
+            assertTrue(took < millis, path + " of the resource server still answers " + now + " after " + took + " ms");
+            Thread.sleep(100);
+        }
     }
 
     private HttpResponse<String> get(int port, String path, String token) throws Exception {
@@ -73,6 +98,7 @@ class StartScriptIT {
         Path data = work.resolve("data");
         Files.createDirectories(data);
         int port = PayaraProcess.freePort();
+        resourcePort = PayaraProcess.freePort();
 
         start(data, port);
         assertListensOnLoopbackOnly(data, port);
@@ -90,15 +116,25 @@ class StartScriptIT {
         assertEquals("not_found", JsonUtil.parseJson(missing.body()).get("error"), "a JSON error, not an HTML page: " + missing.body());
 
         String revokedAccessToken = accessToken(port, "alice");
+        untilResourceServerSays(200, "/public", null, 120_000);
+        assertEquals(401, get(resourcePort, "/secret", null).statusCode(), "the resource server wants a token");
+        untilResourceServerSays(200, "/secret", revokedAccessToken, 10_000); // its keys fetched once the issuer is up
+        assertEquals("Secret area", get(resourcePort, "/secret", revokedAccessToken).body().trim(), "a token of 8080 used at 8081");
+        assertTrue(sample.console().contains("TG-0207 resource server started: trusting issuer http://localhost:" + port));
         assertEquals(200, post(port, "/oauth/revoke", "token_type_hint=access_token&token=" + revokedAccessToken).statusCode());
         assertEquals(401, get(port, "/secret", revokedAccessToken).statusCode());
+        long took = untilResourceServerSays(401, "/secret", revokedAccessToken, 3_000);
+        System.out.println("StartScriptIT: a revocation at the sample reached the resource server in " + took + " ms");
         String signedOutEverywhere = accessToken(port, "admin");
+        assertEquals(200, get(resourcePort, "/secret", signedOutEverywhere).statusCode());
         HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/me/sign-out-everywhere"))
                 .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + signedOutEverywhere).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, out.statusCode(), out.body());
         assertEquals(401, get(port, "/secret", signedOutEverywhere).statusCode());
+        untilResourceServerSays(401, "/secret", signedOutEverywhere, 3_000);
         sample.stop();
+        assertThrows(java.io.IOException.class, () -> get(resourcePort, "/public", null), "stopping the script stopped the resource server too");
 
         assertTrue(Files.exists(data.resolve("tokengate-sample.mv.db")), "the H2 file is in the data folder");
         assertTrue(Files.exists(data.resolve("keys/tokengate-keys.jwks.json")), "the keys are beside it");
