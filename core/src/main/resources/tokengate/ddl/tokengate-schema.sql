@@ -58,3 +58,14 @@ CREATE TABLE TG_REVOCATION (
     PRIMARY KEY (REVOCATION_ID)
 );
 CREATE INDEX TG_REVOCATION_DROP_IX ON TG_REVOCATION (ISSUER, DROP_AT);
+
+-- the issuer's shared key set (tokengate.keys.source=database): one row per issuer, the keys sealed (private keys
+-- encrypted under the key-encryption key), VERSION incremented by every change (compare-and-set). Tables of an earlier
+-- TokenGate: this statement alone adds it.
+CREATE TABLE TG_KEY_SET (
+    ISSUER     VARCHAR(255)   NOT NULL,
+    VERSION    BIGINT         NOT NULL,
+    SEALED     VARCHAR(16000) NOT NULL,
+    UPDATED_AT BIGINT         NOT NULL,
+    PRIMARY KEY (ISSUER)
+);

@@ -28,6 +28,7 @@ import io.tokengate.core.event.TokenEventListener;
 import io.tokengate.core.keys.KeyRing;
 import io.tokengate.core.keys.KeySet;
 import io.tokengate.core.keys.KeySourceFactory;
+import io.tokengate.core.keys.SharedKeySet;
 import io.tokengate.core.keys.ManagedKeys;
 import io.tokengate.core.refresh.RefreshTokenHasher;
 import io.tokengate.core.refresh.RefreshTokenSecrets;
@@ -46,7 +47,7 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * to it. Every configuration problem surfaces while it is built, once, as a {@link ConfigurationException} naming
  * the key.
  */
-public final class TokenGate implements TokenCheck {
+public final class TokenGate implements TokenCheck, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TokenGate.class.getName());
     private final Settings settings;
     private final TokenGateConfig config;
@@ -69,7 +70,7 @@ public final class TokenGate implements TokenCheck {
         this.config = config;
         RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
         this.clients = config.clientsFile() != null ? clientsFile(config.clientsFile()) : b.clients != null ? b.clients : ClientRegistry.of(List.of());
-        this.keys = KeySourceFactory.open(config.keys(), clock, config.notBeforeLife());
+        this.keys = KeySourceFactory.open(config.keys(), clock, config.notBeforeLife(), store::keySets);
         DurableRevocationRegistry durable = new DurableRevocationRegistry(b.revocation != null ? b.revocation
                 : new InMemoryRevocationRegistry(clock, config.maxTokenLifetime(), config.clockSkew()), store, clock,
                 config.maxTokenLifetime(), config.clockSkew());
@@ -102,6 +103,18 @@ public final class TokenGate implements TokenCheck {
         this.introspectionEndpoint = new IntrospectionEndpoint(clients, refreshTokens, validator, config.realm(), clock);
         this.handoff = new Handoff(clients, refreshTokens, config.realm());
         this.revocationFeedEndpoint = new RevocationFeedEndpoint(clients, revocationFeed, config.realm());
+        if (keys instanceof SharedKeySet shared) { // last: nothing below can fail and leave its thread running
+            shared.onRetired(kid -> revocationFeed.retiredKey(kid, clock.instant().plus(config.notBeforeLife())));
+            shared.start();
+        }
+    }
+
+    /** Stops what runs in the background (the shared key set's checks); the host calls it when the application stops. */
+    @Override
+    public void close() {
+        if (keys instanceof SharedKeySet shared) {
+            shared.close();
+        }
     }
 
     /** The configured secrets; without any, the one generated beside generated keys (checked once the keys loaded, so a key error is named first). */
@@ -110,7 +123,7 @@ public final class TokenGate implements TokenCheck {
             return RefreshTokenSecrets.parse(config.refreshTokenSecrets());
         }
         if (!"generated".equals(config.keys().source())) {
-            throw new ConfigurationException(Setting.REFRESH_TOKEN_SECRETS, "is required when the keys do not come from a generated key set");
+            throw new ConfigurationException(Setting.REFRESH_TOKEN_SECRETS, "is required unless the keys are generated in tokengate.keys.directory (source generated): every server of the issuer needs the same secrets");
         }
         return List.of(RefreshTokenSecrets.generated(config.keys().directory(), clock));
     }
@@ -142,7 +155,9 @@ public final class TokenGate implements TokenCheck {
      */
     public KeySet retireKey(String kid) {
         KeySet now = keys.retire(kid);
-        revocationFeed.retiredKey(kid, keyRing().clock().instant().plus(config.notBeforeLife()));
+        if (!(keys instanceof SharedKeySet)) { // a shared key set tells the feed itself, also of other servers' retirements
+            revocationFeed.retiredKey(kid, keyRing().clock().instant().plus(config.notBeforeLife()));
+        }
         return now;
     }
 

@@ -59,7 +59,7 @@ record HttpSettings(int maxRequestSize, CsrfPolicy csrf, RefreshCookie cookie, D
         String revocation = s.path(ServletSetting.REVOCATION_PATH);
         CsrfPolicy csrf = new CsrfPolicy(origins.isEmpty() ? Set.of(origin(issuer, Setting.ISSUER)) : Set.copyOf(origins));
         return new HttpSettings(max, csrf, new RefreshCookie(contextPath + commonFolder(token, revocation), insecure),
-                s.duration(ServletSetting.JWKS_MAX_AGE), new AuthorizationServerMetadata.Paths(token, revocation,
+                s.duration(Setting.JWKS_MAX_AGE), new AuthorizationServerMetadata.Paths(token, revocation,
                 s.path(ServletSetting.INTROSPECTION_PATH), s.path(ServletSetting.JWKS_PATH), s.path(ServletSetting.REVOCATION_FEED_PATH)));
     }
 

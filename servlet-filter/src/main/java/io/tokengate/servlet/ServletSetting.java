@@ -40,8 +40,6 @@ public final class ServletSetting {
             "Origins a cookie-mode refresh may come from (the `Origin` header check of the CSRF defence), comma-separated.");
     public static final SettingKey COOKIE_INSECURE_LOCALHOST = new SettingKey("tokengate.cookie-insecure-localhost", "false", null,
             "Development over http://localhost only: the refresh cookie loses `Secure` and its `__Secure-` prefix (warning TG-0302).");
-    public static final SettingKey JWKS_MAX_AGE = new SettingKey("tokengate.jwks-max-age", "PT5M", null,
-            "`Cache-Control: max-age` of the JWKS: stage a next key at least this long before rotating to it.");
     public static final SettingKey MAX_REQUEST_SIZE = new SettingKey("tokengate.max-request-size", "65536", null,
             "Largest endpoint request body in bytes; larger requests get `invalid_request`.");
 

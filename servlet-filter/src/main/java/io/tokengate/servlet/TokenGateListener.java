@@ -207,6 +207,9 @@ public final class TokenGateListener implements ServletContextListener {
                 Thread.currentThread().interrupt();
             }
         }
+        if (event.getServletContext().getAttribute(ATTRIBUTE) instanceof TokenGate tokenGate) {
+            tokenGate.close();
+        }
         if (event.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof DeferredStore store) {
             store.close();
         }

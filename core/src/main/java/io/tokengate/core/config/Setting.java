@@ -28,13 +28,13 @@ public final class Setting {
     public static final SettingKey GROUPS_CLAIM = new SettingKey("tokengate.groups-claim", "groups", null,
             "Name of the roles/groups claim.");
     public static final SettingKey KEYS_SOURCE = new SettingKey("tokengate.keys.source", "generated", null,
-            "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `pkcs12`, `pem` or `jwks`; `issuer` makes this application a resource server that trusts `tokengate.issuer` and has no keys, store or endpoints of its own (see Resource servers).");
+            "Where signing keys come from: `generated` (a development key set kept in `tokengate.keys.directory`), `database` (generated keys shared by every server of the issuer through the store's database, private keys encrypted), `pkcs12`, `pem` or `jwks`; `issuer` makes this application a resource server that trusts `tokengate.issuer` and has no keys, store or endpoints of its own (see Resource servers).");
     public static final SettingKey KEYS_ALGORITHM = new SettingKey("tokengate.keys.algorithm", "RS256", null,
             "Algorithm of generated keys (`RS256`, `PS256`, `ES256`, `EdDSA`); for keystore and PEM sources, RS256 or PS256 for RSA keys.");
     public static final SettingKey KEYS_DIRECTORY = new SettingKey("tokengate.keys.directory", null, "`.tokengate/keys/<issuer>` in the user's home",
             "Folder of the generated key set (`tokengate-keys.jwks.json`) and the generated refresh-token secret (`tokengate-refresh-secret.txt`); made owner-only. The default is one folder per issuer (e.g. `localhost-8080-app-3f2a…`), so applications never share keys unless told to.");
     public static final SettingKey KEYS_KEYSTORE = new SettingKey("tokengate.keys.keystore", null, null,
-            "PKCS#12 keystore path (source `pkcs12`).");
+            "PKCS#12 keystore path (source `pkcs12`; source `database`: of the key-encryption keys, with `tokengate.keys.encryption-key-alias`).");
     public static final SettingKey KEYS_KEYSTORE_PASSWORD = new SettingKey("tokengate.keys.keystore-password", null, null,
             "Its password; `${env:NAME}` or `${file:/path}` read it from an environment variable or a file.");
     public static final SettingKey KEYS_ACTIVE = new SettingKey("tokengate.keys.active", null, null,
@@ -45,6 +45,14 @@ public final class Setting {
             "Keys that still verify (comma-separated aliases or PEM files).");
     public static final SettingKey KEYS_JWKS_FILE = new SettingKey("tokengate.keys.jwks-file", null, null,
             "JWK Set file with private keys (source `jwks`).");
+    public static final SettingKey KEYS_ENCRYPTION_KEY = new SettingKey("tokengate.keys.encryption-key", null, null,
+            "Source `database`: the key-encryption key that encrypts the private keys in the database, `id:base64url` of 32 random bytes (AES-256); comma-separated while one replaces another, the one that encrypts first; `${env:NAME}` or `${file:/path}` allowed. Every server of the issuer needs the same.");
+    public static final SettingKey KEYS_ENCRYPTION_KEY_ALIAS = new SettingKey("tokengate.keys.encryption-key-alias", null, null,
+            "Source `database`, instead of `tokengate.keys.encryption-key`: aliases of AES-256 secret-key entries in the PKCS#12 `tokengate.keys.keystore` (password `tokengate.keys.keystore-password`), comma-separated, the one that encrypts first.");
+    public static final SettingKey KEYS_ROTATION_INTERVAL = new SettingKey("tokengate.keys.rotation-interval", null, "none",
+            "Source `database`: how often the active key is replaced on schedule (e.g. `P30D`): the next key is generated and published `tokengate.jwks-max-age` before it signs, and the old one verifies until the longest access token it signed has expired. Unset: keys change only when an administrator rotates them.");
+    public static final SettingKey JWKS_MAX_AGE = new SettingKey("tokengate.jwks-max-age", "PT5M", null,
+            "`Cache-Control: max-age` of the JWKS: stage a next key at least this long before rotating to it.");
     public static final SettingKey JWKS_URI = new SettingKey("tokengate.jwks-uri", null, "the issuer's metadata `jwks_uri`",
             "Resource server: the issuer's JWK Set URL (https; http only to localhost). Unset: read from the issuer's RFC 8414 metadata.");
     public static final SettingKey JWKS_MIN_REFRESH = new SettingKey("tokengate.jwks-min-refresh", "PT30S", null,

@@ -78,6 +78,17 @@ public final class KeyRing {
         current.set(next);
     }
 
+    /**
+     * Makes {@code next} current as another server of the same issuer stored it ({@link SharedKeySet}): persisted
+     * already, so nothing is written.
+     */
+    synchronized void adopt(KeySet next) {
+        if (next.isPublished() || current.get().isPublished()) {
+            throw new KeySetException("only a ring of this issuer's own keys adopts a shared key set");
+        }
+        current.set(next);
+    }
+
     /** Publishes {@code key} as the next key: in the JWKS now, signing after the next {@link #rotate()}. */
     public synchronized KeySet stageNext(SigningKey key) {
         return swap(current.get().withNext(key));

@@ -12,20 +12,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.SettingKey;
 import io.tokengate.core.config.Settings;
+import io.tokengate.core.refresh.StoreUnavailableException;
 
 /**
- * Chooses and opens the signing keys the settings name ({@code tokengate.keys.*}): a generated key set, a PKCS#12
- * keystore, PEM files or a JWK Set file. Every problem is a {@link ConfigurationException} naming the very setting
+ * Chooses and opens the signing keys the settings name ({@code tokengate.keys.*}): a generated key set (in a folder, or
+ * shared through the store's database), a PKCS#12 keystore, PEM files or a JWK Set file. Every problem is a {@link ConfigurationException} naming the very setting
  * at fault — the keystore, its password, or the alias, file or kid of one key.
  */
 public final class KeySourceFactory {
     /** The source of a resource server: the trusted issuer's published keys ({@link RemoteKeys}), nothing to open here. */
     public static final String ISSUER = "issuer";
+    /** Generated keys shared by the issuer's servers through the store's database ({@link SharedKeySet}). */
+    public static final String DATABASE = "database";
 
     private KeySourceFactory() {
     }
@@ -41,8 +45,15 @@ public final class KeySourceFactory {
     /** @throws ConfigurationException for an unknown source or algorithm */
     public static Spec spec(Settings s) {
         String source = s.required(Setting.KEYS_SOURCE).toLowerCase(Locale.ROOT);
-        if (!List.of("generated", "pkcs12", "pem", "jwks", ISSUER).contains(source)) {
-            throw new ConfigurationException(Setting.KEYS_SOURCE, "'" + source + "' is not one of generated, pkcs12, pem, jwks, issuer");
+        if (!List.of("generated", DATABASE, "pkcs12", "pem", "jwks", ISSUER).contains(source)) {
+            throw new ConfigurationException(Setting.KEYS_SOURCE, "'" + source + "' is not one of generated, database, pkcs12, pem, jwks, issuer");
+        }
+        if (!DATABASE.equals(source)) {
+            for (SettingKey only : List.of(Setting.KEYS_ENCRYPTION_KEY, Setting.KEYS_ENCRYPTION_KEY_ALIAS, Setting.KEYS_ROTATION_INTERVAL)) {
+                if (s.isSet(only)) {
+                    throw new ConfigurationException(only, "is only for tokengate.keys.source=database, not " + source);
+                }
+            }
         }
         SigningAlgorithm algorithm;
         try {
@@ -86,8 +97,9 @@ public final class KeySourceFactory {
      * Opens the keys.
      *
      * @param retention how long a rotated-out key keeps verifying: the longest access-token lifetime plus the skew
+     * @param shared    where the issuer's shared key set is kept (source {@code database}): the refresh-token store's database
      */
-    public static ManagedKeys open(Spec spec, Clock clock, Duration retention) {
+    public static ManagedKeys open(Spec spec, Clock clock, Duration retention, Supplier<KeySetStore> shared) {
         if (spec.fromIssuer()) {
             throw new ConfigurationException(Setting.KEYS_SOURCE, "is issuer: this application is a resource server, which signs nothing");
         }
@@ -97,6 +109,8 @@ public final class KeySourceFactory {
             switch (spec.source()) {
                 case "generated":
                     return DevelopmentKeySet.openOrCreate(spec.directory(), spec.algorithm(), clock, retention);
+                case DATABASE:
+                    return shared(spec, clock, retention, shared);
                 case "pkcs12": {
                     Path keystore = Path.of(s.required(Setting.KEYS_KEYSTORE));
                     char[] password = s.required(Setting.KEYS_KEYSTORE_PASSWORD).toCharArray();
@@ -127,6 +141,70 @@ public final class KeySourceFactory {
         } catch (KeySetException e) {
             throw new ConfigurationException(settingAtFault(spec.source(), e, entries), e.getMessage(), e);
         }
+    }
+
+    /** The shared key set in the store's database, its private keys under the configured key-encryption keys. */
+    private static SharedKeySet shared(Spec spec, Clock clock, Duration retention, Supplier<KeySetStore> shared) {
+        Settings s = spec.settings();
+        String issuer = s.required(Setting.ISSUER);
+        KeySealer sealer = new KeySealer(keyEncryptionKeys(s), issuer);
+        Duration interval = s.isSet(Setting.KEYS_ROTATION_INTERVAL) ? s.duration(Setting.KEYS_ROTATION_INTERVAL) : null;
+        Duration publishAhead = s.duration(Setting.JWKS_MAX_AGE);
+        if (interval != null && interval.compareTo(publishAhead.multipliedBy(2)) < 0) {
+            throw new ConfigurationException(Setting.KEYS_ROTATION_INTERVAL, "must be at least twice tokengate.jwks-max-age (" + publishAhead
+                    + "), the time a next key is published before it signs");
+        }
+        KeySetStore store;
+        try {
+            store = shared.get();
+        } catch (UnsupportedOperationException e) {
+            throw new ConfigurationException(Setting.KEYS_SOURCE, "is database, but the refresh-token store keeps no key sets (" + e.getMessage() + ")");
+        }
+        try {
+            return SharedKeySet.open(issuer, store, sealer, spec.algorithm(), clock, retention, publishAhead, interval);
+        } catch (StoreUnavailableException e) {
+            throw new ConfigurationException(Setting.KEYS_SOURCE, "is database, and the database cannot be reached to read the shared key set ("
+                    + e.getMessage() + "): start again once it answers", e);
+        } catch (KeySetException e) {
+            throw new ConfigurationException(s.isSet(Setting.KEYS_ENCRYPTION_KEY) ? Setting.KEYS_ENCRYPTION_KEY : Setting.KEYS_ENCRYPTION_KEY_ALIAS,
+                    e.getMessage(), e);
+        }
+    }
+
+    /** {@code tokengate.keys.encryption-key}, or the secret-key entries {@code tokengate.keys.encryption-key-alias} names in the keystore. */
+    private static List<KeySealer.Kek> keyEncryptionKeys(Settings s) {
+        boolean inline = s.isSet(Setting.KEYS_ENCRYPTION_KEY);
+        boolean aliases = s.isSet(Setting.KEYS_ENCRYPTION_KEY_ALIAS);
+        if (inline == aliases) {
+            throw new ConfigurationException(Setting.KEYS_ENCRYPTION_KEY, inline ? "and tokengate.keys.encryption-key-alias are both set: give one"
+                    : "is required for tokengate.keys.source=database (or tokengate.keys.encryption-key-alias with tokengate.keys.keystore):"
+                            + " the key that encrypts the private keys in the database");
+        }
+        List<KeySealer.Kek> keks = new ArrayList<>();
+        try {
+            if (inline) {
+                for (String entry : s.list(Setting.KEYS_ENCRYPTION_KEY)) {
+                    keks.add(KeySealer.Kek.parse(entry));
+                }
+                return keks;
+            }
+        } catch (KeySetException e) {
+            throw new ConfigurationException(Setting.KEYS_ENCRYPTION_KEY, e.getMessage());
+        }
+        Path keystore = Path.of(s.required(Setting.KEYS_KEYSTORE));
+        char[] password = s.required(Setting.KEYS_KEYSTORE_PASSWORD).toCharArray();
+        try {
+            for (String alias : s.list(Setting.KEYS_ENCRYPTION_KEY_ALIAS)) {
+                keks.add(new KeySealer.Kek(alias.replaceAll("[^A-Za-z0-9_-]", "_"), KeySources.secretKey(keystore, password, alias)));
+            }
+        } catch (KeySetException e) {
+            throw new ConfigurationException(switch (e.fault()) {
+                case PASSWORD -> Setting.KEYS_KEYSTORE_PASSWORD;
+                case FILE -> Setting.KEYS_KEYSTORE;
+                default -> Setting.KEYS_ENCRYPTION_KEY_ALIAS;
+            }, e.getMessage(), e);
+        }
+        return keks;
     }
 
     private static String entry(Map<String, SettingKey> entries, SettingKey setting, String value) {

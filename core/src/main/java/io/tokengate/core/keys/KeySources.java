@@ -48,10 +48,42 @@ public final class KeySources {
      */
     public static KeySet pkcs12(Path file, char[] password, String activeAlias, String nextAlias,
                                 List<String> previousAliases, SigningAlgorithm rsaAlgorithm) {
-        KeyStore store;
+        KeyStore store = loadPkcs12(file, password);
+        SigningKey active = fromStore(store, file, activeAlias, password, rsaAlgorithm, true);
+        SigningKey next = nextAlias == null || nextAlias.isBlank() ? null : fromStore(store, file, nextAlias, password, rsaAlgorithm, true);
+        List<KeySet.PreviousKey> previous = new ArrayList<>();
+        if (previousAliases != null) {
+            for (String alias : previousAliases) {
+                previous.add(new KeySet.PreviousKey(fromStore(store, file, alias, password, rsaAlgorithm, false), null));
+            }
+        }
+        return KeySet.of(active, next, previous);
+    }
+
+    /**
+     * A secret key (a key-encryption key) of a PKCS#12 keystore, e.g. made by
+     * {@code keytool -genseckey -keyalg AES -keysize 256 -storetype PKCS12}; its entry has the store's password.
+     */
+    public static javax.crypto.SecretKey secretKey(Path file, char[] password, String alias) {
+        KeyStore store = loadPkcs12(file, password);
+        try {
+            Key key = store.containsAlias(alias) ? store.getKey(alias, password) : null;
+            if (!(key instanceof javax.crypto.SecretKey secret)) {
+                throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + " has no secret key under alias '" + alias + "'");
+            }
+            return new javax.crypto.spec.SecretKeySpec(secret.getEncoded(), "AES");
+        } catch (UnrecoverableKeyException e) {
+            throw new KeySetException(KeySetException.Fault.PASSWORD, alias, "keystore " + file + ": wrong password for alias '" + alias + "'");
+        } catch (GeneralSecurityException e) {
+            throw new KeySetException(KeySetException.Fault.ENTRY, alias, "keystore " + file + ": cannot read alias '" + alias + "': " + e.getMessage());
+        }
+    }
+
+    private static KeyStore loadPkcs12(Path file, char[] password) {
         try (InputStream in = Files.newInputStream(file)) {
-            store = KeyStore.getInstance("PKCS12");
+            KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
+            return store;
         } catch (NoSuchFileException e) {
             throw new KeySetException(KeySetException.Fault.FILE, null, "keystore " + file + " does not exist");
         } catch (IOException e) {
@@ -62,15 +94,6 @@ public final class KeySources {
         } catch (GeneralSecurityException e) {
             throw new KeySetException(KeySetException.Fault.FILE, null, "keystore " + file + " cannot be read as PKCS#12: " + e.getMessage());
         }
-        SigningKey active = fromStore(store, file, activeAlias, password, rsaAlgorithm, true);
-        SigningKey next = nextAlias == null || nextAlias.isBlank() ? null : fromStore(store, file, nextAlias, password, rsaAlgorithm, true);
-        List<KeySet.PreviousKey> previous = new ArrayList<>();
-        if (previousAliases != null) {
-            for (String alias : previousAliases) {
-                previous.add(new KeySet.PreviousKey(fromStore(store, file, alias, password, rsaAlgorithm, false), null));
-            }
-        }
-        return KeySet.of(active, next, previous);
     }
 
     private static SigningKey fromStore(KeyStore store, Path file, String alias, char[] password,

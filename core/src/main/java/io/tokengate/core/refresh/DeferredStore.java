@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.revocation.Revocation;
 
@@ -198,6 +199,11 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
                 LOG.log(Level.DEBUG, "closing the refresh-token store failed: {0}", String.valueOf(e));
             }
         }
+    }
+
+    @Override
+    public KeySetStore keySets() {
+        return store().keySets();
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.tokengate.core.keys.InMemoryKeySetStore;
+import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.revocation.Revocation;
 
 /**
@@ -18,6 +20,14 @@ import io.tokengate.core.revocation.Revocation;
  * reads take no lock.
  */
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
+    private final InMemoryKeySetStore keySets = new InMemoryKeySetStore();
+
+    /** The shared key set of the servers that share this store (in one JVM: tests and demos). */
+    @Override
+    public KeySetStore keySets() {
+        return keySets;
+    }
+
     private final Map<String, RefreshTokenFamily> families = new ConcurrentHashMap<>();
     private final Map<String, RefreshTokenRecord> tokens = new ConcurrentHashMap<>();
     /** familyId → hashes of its tokens, for revocation and cleanup; guarded by {@code this}. */

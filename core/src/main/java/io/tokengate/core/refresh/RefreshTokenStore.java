@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.revocation.RevocationStore;
 
 /**
@@ -83,5 +84,16 @@ public interface RefreshTokenStore extends RevocationStore {
      */
     default void whenAvailable(Runnable action) {
         action.run();
+    }
+
+    /**
+     * Where this store's database keeps the issuer's shared key set ({@code tokengate.keys.source=database}), so that
+     * every server of the issuer signs with the same keys.
+     *
+     * @throws UnsupportedOperationException for a store that keeps no key sets
+     * @throws StoreUnavailableException when the store's database cannot be reached yet
+     */
+    default KeySetStore keySets() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no key sets");
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.revocation.Revocation;
 
 /**
@@ -492,5 +493,66 @@ public abstract class RefreshTokenStoreContract {
                 Set.copyOf(store.liveRevocations(T0, NOT_BEFORE_LIFE)), "its own cut, untouched by the other's later cut of the same name");
         assertEquals(Set.of(mine.familyId(), mineRevoked.familyId()),
                 Set.copyOf(store.familiesOfSubject(subject).stream().map(RefreshTokenFamily::familyId).toList()));
+    }
+
+    // ------------------------------------------------------------------ the shared key set (keys.source=database)
+
+    @Test
+    void theSharedKeySetIsStoredOnceThenChangedOnlyFromTheVersionItReplaces() {
+        KeySetStore keys = store.keySets();
+        assertTrue(keys.load().isEmpty(), "nothing stored yet");
+        assertTrue(keys.compareAndSet(0, "sealed-1"));
+        assertFalse(keys.compareAndSet(0, "sealed-other"), "a second first record loses");
+        assertEquals(new KeySetStore.Stored(1, "sealed-1"), keys.load().orElseThrow());
+        assertFalse(keys.compareAndSet(2, "sealed-3"), "not from a version that is not stored");
+        assertTrue(keys.compareAndSet(1, "sealed-2"));
+        assertFalse(keys.compareAndSet(1, "sealed-2b"), "a server that read version 1 loses to the one that changed it");
+        assertEquals(new KeySetStore.Stored(2, "sealed-2"), keys.load().orElseThrow());
+        String large = "x".repeat(12_000); // a sealed set of several RSA keys
+        assertTrue(keys.compareAndSet(2, large));
+        assertEquals(large, keys.load().orElseThrow().sealed());
+    }
+
+    @Test
+    void ofServersStoringTheFirstKeySetAtOnceExactlyOneSucceeds() throws Exception {
+        KeySetStore keys = store.keySets();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> wins = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String mine = "sealed-by-" + i;
+                wins.add(pool.submit(() -> {
+                    go.await();
+                    return keys.compareAndSet(0, mine);
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : wins) {
+                won += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, won, "one first record");
+            assertEquals(1, keys.load().orElseThrow().version());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void eachApplicationHasAKeySetOfItsOwn() {
+        assertTrue(store.keySets().compareAndSet(0, "this-application"));
+        RefreshTokenStore other = anotherApplicationsStore();
+        try {
+            KeySetStore theirs = other.keySets();
+            long version = theirs.load().map(KeySetStore.Stored::version).orElse(0L);
+            assertTrue(theirs.load().map(KeySetStore.Stored::sealed).filter("this-application"::equals).isEmpty(), "not this application's");
+            assertTrue(theirs.compareAndSet(version, "other-application"), "its own version, not this application's");
+            assertEquals("this-application", store.keySets().load().orElseThrow().sealed());
+        } finally {
+            if (other != store) {
+                closeStore(other);
+            }
+        }
     }
 }

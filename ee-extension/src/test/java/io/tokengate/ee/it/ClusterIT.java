@@ -68,7 +68,10 @@ class ClusterIT {
         String config = String.join("\n",
                 "tokengate.mechanism=true",
                 "tokengate.issuer=http://localhost:8080/cluster",
-                "tokengate.keys.directory=" + work.resolve("keys"),
+                // one key set for both servers, in the database, its private keys under this key-encryption key
+                "tokengate.keys.source=database",
+                "tokengate.keys.encryption-key=kek-it:" + randomKey(),
+                "tokengate.refresh-token-secrets=rt-it:" + randomKey(),
                 "tokengate.clients=" + clients,
                 "tokengate.endpoints=true",
                 "tokengate.datasource=java:app/jdbc/tokengate",
@@ -114,7 +117,10 @@ class ClusterIT {
                 "tokengate.revocation-feed-uri=" + at + "/oauth/revocation-feed",
                 "tokengate.revocation-feed-client=orders-api",
                 "tokengate.revocation-feed-secret=orders-secret",
-                "tokengate.revocation-max-staleness=PT3S", "");
+                "tokengate.revocation-max-staleness=PT3S",
+                // a key the admin API rotates to without publishing it first (no next key staged) is fetched for its
+                // first token at most this often: the default 30 s would refuse such tokens for up to 30 s
+                "tokengate.jwks-min-refresh=PT2S", "");
         WebArchive war = Wars.war("orders", Wars.webXml()).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"))
                 .addClasses(WhoServlet.class, RoleBean.class)
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
@@ -248,6 +254,60 @@ class ClusterIT {
                 basic("demo-client", "demo-secret")), 400, "invalid_grant");
     }
 
+    private static String randomKey() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Polls {@code server} until {@code check} holds, at most {@code withinMillis}; the milliseconds it took. */
+    private static long until(java.util.concurrent.Callable<Boolean> check, long withinMillis, String what) throws Exception {
+        long from = System.nanoTime();
+        while (!check.call()) {
+            long millis = (System.nanoTime() - from) / 1_000_000;
+            assertTrue(millis < withinMillis, what + ": not after " + millis + " ms");
+            Thread.sleep(50);
+        }
+        return (System.nanoTime() - from) / 1_000_000;
+    }
+
+    private static String kidOf(String token) throws Exception {
+        return (String) Http.header(token).get("kid");
+    }
+
+    @Test
+    @Order(7)
+    void aKeyRotatedOnOneServerSignsOnBothAndOneRetiredOnOneIsRefusedByTheOtherAndTheResourceServerWithinThreeSeconds() throws Exception {
+        String old = (String) on(b).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token");
+        assertEquals(kidOf(old), kidOf((String) on(a).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token")),
+                "both servers sign with the one key of the database");
+        assertEquals(on(a).get("/oauth/jwks").body(), on(b).get("/oauth/jwks").body(), "and publish one JWKS");
+        assertEquals(200, orders().get("/who", "Authorization", bearer(old)).statusCode());
+
+        String admin = (String) on(a).password("demo-client", "demo-secret", "admin", "admin-password").get("access_token");
+        HttpResponse<String> rotated = on(a).post("/tokengate/admin/keys/rotate", "", "Authorization", bearer(admin));
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String fresh = (String) on(a).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token");
+        assertEquals(200, on(b).get("/who", "Authorization", bearer(fresh)).statusCode(), "the new key's token on the other server at once");
+        long took = until(() -> kidOf((String) on(b).password("demo-client", "demo-secret", "alice", "alice-password").get("access_token"))
+                .equals(kidOf(fresh)), 3_000, "B signs with the key rotated on A");
+        System.out.println("ClusterIT: a rotation on A had B sign with the new key after " + took + " ms");
+        assertEquals(on(a).get("/oauth/jwks").body(), on(b).get("/oauth/jwks").body(), "one JWKS again");
+        assertEquals(200, on(b).get("/who", "Authorization", bearer(old)).statusCode(), "the previous key still verifies");
+
+        String admin2 = (String) on(a).password("demo-client", "demo-secret", "admin", "admin-password").get("access_token");
+        HttpResponse<String> retired = on(a).post("/tokengate/admin/keys/retire", "kid=" + kidOf(old), "Authorization", bearer(admin2));
+        assertEquals(200, retired.statusCode(), retired.body());
+        assertEquals(401, on(a).get("/who", "Authorization", bearer(old)).statusCode());
+        took = until(() -> on(b).get("/who", "Authorization", bearer(old)).statusCode() == 401, 3_000, "B refuses the key retired on A");
+        System.out.println("ClusterIT: a key retired on A was refused by B after " + took + " ms");
+        took = untilStatus(old, 401, 3_000, "the resource server (reading B's feed) refuses the key retired on A");
+        System.out.println("ClusterIT: a key retired on A was refused by the resource server after " + took + " ms");
+        took = untilStatus(fresh, 200, 3_000, "the resource server accepts the new key's tokens");
+        System.out.println("ClusterIT: the resource server accepted the key rotated to on A after " + took + " ms");
+        assertTrue(a.log().contains("TG-0209") && b.log().contains("TG-0209"), "both log the key set's versions");
+    }
+
     // ------------------------------------------------------------ a resource server of the cluster's issuer
 
     /** Polls the resource server until {@code token} gets {@code status}; the milliseconds it took. */
@@ -269,7 +329,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theResourceServerAcceptsTheIssuersTokensAndRefusesWhatEitherIssuerServerRevokedWithinThreeSeconds() throws Exception {
         assertTrue(orders.log().contains("TG-0207 resource server started: trusting issuer http://localhost:8080/cluster"), "started as one");
         Map<String, Object> tokens = on(a).password("demo-client", "demo-secret", "alice", "alice-password");
@@ -301,7 +361,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theFeedGivesNothingToAClientNotAllowedIt() throws Exception {
         HttpResponse<String> none = on(b).get("/oauth/revocation-feed");
         assertRfcError(none, 401, "invalid_client");
@@ -317,7 +377,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withTheIssuerAwayTheResourceServerGoesOnWithWhatItHasThenFailsClosed() throws Exception {
         String access = (String) on(a).password("demo-client", "demo-secret", "admin", "admin-password").get("access_token");
         assertEquals(200, orders().get("/who", "Authorization", bearer(access)).statusCode());

@@ -18,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 
 
+import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.refresh.RefreshTokenRecord;
@@ -48,11 +49,19 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     private final Transactions tx;
     private final String issuer;
+    private final JpaKeySetStore keySets;
 
     /** The store of the application whose tokens {@code issuer} issues, on {@code emf}. */
     public JpaRefreshTokenStore(EntityManagerFactory emf, String issuer) {
         this.tx = new Transactions(emf);
         this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.keySets = new JpaKeySetStore(tx, issuer);
+    }
+
+    /** The issuer's shared key set, in table {@code TG_KEY_SET} of this store's database. */
+    @Override
+    public KeySetStore keySets() {
+        return keySets;
     }
 
     /** The issuer whose rows this store reads and writes. */

@@ -26,7 +26,7 @@ import io.tokengate.core.refresh.StoreUnavailableException;
 /**
  * Builds the {@link JpaRefreshTokenStore} on a {@link DataSource} (e.g. the server's
  * {@code java:comp/DefaultDataSource}) without a persistence.xml in the application: the persistence unit
- * {@value #UNIT} is described in code, resource-local, with TokenGate's three entities only and no shared cache.
+ * {@value #UNIT} is described in code, resource-local, with TokenGate's four entities only and no shared cache.
  * The tables are created when missing. Works with any JPA 3.1 provider found on the class path (EclipseLink in
  * Payara and GlassFish).
  */
@@ -185,7 +185,7 @@ public final class JpaStores {
 
         @Override
         public List<String> getManagedClassNames() {
-            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName(), RevocationEntity.class.getName());
+            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName(), RevocationEntity.class.getName(), KeySetEntity.class.getName());
         }
 
         @Override
