@@ -14,6 +14,9 @@ public final class InMemoryKeySetStore implements KeySetStore {
 
     @Override
     public boolean compareAndSet(long expectedVersion, String sealed) {
+        if (sealed.length() > MAX_SEALED_LENGTH) {
+            throw new KeySetException("the key set is too large to store (" + sealed.length() + " characters sealed, at most " + MAX_SEALED_LENGTH + ")");
+        }
         Stored now = stored.get();
         if ((now == null ? 0 : now.version()) != expectedVersion) {
             return false;

@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts a shared key set for the database and decrypts it again: AES-256-GCM under a key-encryption key, the
- * issuer as associated data (a record copied to another issuer's row does not open there). The sealed form is
+ * issuer and the record's version as associated data (a record copied to another issuer's row, or written back under
+ * another version, does not open). The sealed form is
  * {@code v1.<kek id>.<iv>.<ciphertext>} (base64url), so several key-encryption keys can be configured while one
  * replaces another: the first seals, any of them opens.
  */
@@ -56,7 +57,7 @@ public final class KeySealer {
 
     private final Map<String, Kek> keks = new LinkedHashMap<>();
     private final Kek current;
-    private final byte[] associatedData;
+    private final String issuer;
 
     /** @param keks the current key-encryption key first, then older ones that still open records */
     public KeySealer(List<Kek> keks, String issuer) {
@@ -69,7 +70,7 @@ public final class KeySealer {
             }
         }
         this.current = keks.get(0);
-        this.associatedData = ("tokengate-key-set\n" + issuer).getBytes(StandardCharsets.UTF_8);
+        this.issuer = issuer;
     }
 
     /** The id of the key-encryption key that seals. */
@@ -83,13 +84,18 @@ public final class KeySealer {
         return parts.length == 4 ? parts[1] : "";
     }
 
-    public String seal(String plaintext) {
+    private byte[] associatedData(long version) {
+        return ("tokengate-key-set\n" + issuer + "\n" + version).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Seals {@code plaintext} as the record of {@code version}. */
+    public String seal(String plaintext, long version) {
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, current.key(), new GCMParameterSpec(TAG_BITS, iv));
-            c.updateAAD(associatedData);
+            c.updateAAD(associatedData(version));
             byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
             return PREFIX + "." + current.id() + "." + b64.encodeToString(iv) + "." + b64.encodeToString(ct);
@@ -98,8 +104,13 @@ public final class KeySealer {
         }
     }
 
-    /** @throws KeySetException when no configured key-encryption key opens it (wrong key, another issuer's, altered) */
-    public String open(String sealed) {
+    /**
+     * Opens the record stored as {@code version}.
+     *
+     * @throws KeySetException when no configured key-encryption key opens it (wrong key, another issuer's, altered, or
+     *         written back under another version)
+     */
+    public String open(String sealed, long version) {
         String[] parts = sealed.split("\\.");
         if (parts.length != 4 || !PREFIX.equals(parts[0])) {
             throw new KeySetException("the stored key set is not a sealed TokenGate key set");
@@ -113,11 +124,11 @@ public final class KeySealer {
             Base64.Decoder b64 = Base64.getUrlDecoder();
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, kek.key(), new GCMParameterSpec(TAG_BITS, b64.decode(parts[2])));
-            c.updateAAD(associatedData);
+            c.updateAAD(associatedData(version));
             return new String(c.doFinal(b64.decode(parts[3])), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new KeySetException("the key-encryption key " + parts[1] + " does not open the stored key set: a different key under"
-                    + " that id, another issuer's record, or an altered one");
+                    + " that id, another issuer's record, an altered one, or an older record written back under a newer version");
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.Optional;
  * keeps it (table {@code TG_KEY_SET}), an in-memory store keeps it for tests.
  */
 public interface KeySetStore {
+    /** The longest sealed record a store must keep (about seven RSA-2048 keys, twenty EC keys); longer ones are refused. */
+    int MAX_SEALED_LENGTH = 16000;
+
     /** The stored key set: its version (1 for the first) and its sealed form. */
     record Stored(long version, String sealed) {
     }
@@ -25,6 +28,7 @@ public interface KeySetStore {
      * {@code expectedVersion} ({@code 0}: nothing stored yet).
      *
      * @return false when another server changed it first (read it again and decide again)
+     * @throws KeySetException when {@code sealed} is longer than {@link #MAX_SEALED_LENGTH}
      * @throws io.tokengate.core.refresh.StoreUnavailableException when the database cannot answer
      */
     boolean compareAndSet(long expectedVersion, String sealed);

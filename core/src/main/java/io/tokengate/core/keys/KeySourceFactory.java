@@ -149,19 +149,18 @@ public final class KeySourceFactory {
         String issuer = s.required(Setting.ISSUER);
         KeySealer sealer = new KeySealer(keyEncryptionKeys(s), issuer);
         Duration interval = s.isSet(Setting.KEYS_ROTATION_INTERVAL) ? s.duration(Setting.KEYS_ROTATION_INTERVAL) : null;
-        Duration publishAhead = s.duration(Setting.JWKS_MAX_AGE);
-        if (interval != null && interval.compareTo(publishAhead.multipliedBy(2)) < 0) {
-            throw new ConfigurationException(Setting.KEYS_ROTATION_INTERVAL, "must be at least twice tokengate.jwks-max-age (" + publishAhead
+        Duration maxAge = s.duration(Setting.JWKS_MAX_AGE);
+        if (interval != null && interval.compareTo(maxAge.multipliedBy(2)) < 0) {
+            throw new ConfigurationException(Setting.KEYS_ROTATION_INTERVAL, "must be at least twice tokengate.jwks-max-age (" + maxAge
                     + "), the time a next key is published before it signs");
         }
-        KeySetStore store;
+        // every cache has fetched the next key before it signs, whatever the servers' clocks and checks
+        Duration publishAhead = maxAge.plus(s.duration(Setting.CLOCK_SKEW)).plus(SharedKeySet.CHECK_INTERVAL.multipliedBy(2));
         try {
-            store = shared.get();
+            KeySetStore store = shared.get();
+            return SharedKeySet.open(issuer, store, sealer, spec.algorithm(), clock, retention, publishAhead, interval);
         } catch (UnsupportedOperationException e) {
             throw new ConfigurationException(Setting.KEYS_SOURCE, "is database, but the refresh-token store keeps no key sets (" + e.getMessage() + ")");
-        }
-        try {
-            return SharedKeySet.open(issuer, store, sealer, spec.algorithm(), clock, retention, publishAhead, interval);
         } catch (StoreUnavailableException e) {
             throw new ConfigurationException(Setting.KEYS_SOURCE, "is database, and the database cannot be reached to read the shared key set ("
                     + e.getMessage() + "): start again once it answers", e);

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -34,14 +34,20 @@ import io.tokengate.core.log.CoreLog;
  * <p>With a rotation interval, the schedule runs on every server and the first to act wins: a next key is generated
  * and published {@code publishAhead} (the JWKS {@code max-age}) before the active key's time is up, then rotated to;
  * the old key verifies for the ring's retention (the longest access-token lifetime plus the skew).
+ *
+ * <p>The record's version is sealed with it, so an older record written back under a newer version does not open; a
+ * stored version older than the one a server has (a restored backup, or a write by someone else) is not adopted nor
+ * written over (TG-0210). Changes and checks hold a lock around the database; the request path never waits for it.
  */
 public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     /** How often a server checks the stored key set for another server's change. */
     public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(SharedKeySet.class.getName());
-    private static final String ACTIVE_SINCE = "tokengate_active_since";
-    private static final String NEXT_SINCE = "tokengate_next_since";
+    private static final String ACTIVE_SINCE = "tokengate_active_since_ms";
+    private static final String NEXT_SINCE = "tokengate_next_since_ms";
     private static final int ATTEMPTS = 10;
+    /** How often a failure that goes on is logged again. */
+    private static final Duration LOG_AGAIN = Duration.ofMinutes(1);
 
     /** The stored key set as adopted: its version, keys, and since when the active and next keys have held their place. */
     record State(long version, KeySet keys, Instant activeSince, Instant nextSince) {
@@ -55,13 +61,22 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     private final Duration publishAhead;
     private final Duration rotationInterval;
     private final KeyRing ring;
-    /** Kids this server retired: kept out of whatever it reads back, also when its write did not reach the database. */
-    private final Set<String> retiredHere = ConcurrentHashMap.newKeySet();
+    /**
+     * Kids this server retired, each with the key that takes its place if it was the active key: kept out of whatever
+     * this server reads back, also when its write did not reach the database (the next check stores it again).
+     */
+    private final Map<String, SigningKey> retiredHere = new ConcurrentHashMap<>();
     private final AtomicBoolean checking = new AtomicBoolean();
+    /** Held around every read and change of the stored record; never waited for on a request thread. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** This server's key set as adopted (less what it retired itself), with the stored version it came from. */
     private volatile State state;
+    /** The stored record as last read, before this server's own retirements are taken out. */
+    private volatile State stored;
+    private volatile Instant quietUntil = Instant.MIN;
+    private volatile Instant scheduleQuietUntil = Instant.MIN;
     private volatile Consumer<String> onRetired = kid -> { };
     private volatile long nextUnknownKidCheck;
-    private volatile boolean unreadable;
     private ScheduledExecutorService timer;
 
     private SharedKeySet(String issuer, KeySetStore store, KeySealer sealer, SigningAlgorithm algorithm, Clock clock, Duration retention,
@@ -74,6 +89,7 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
         this.publishAhead = publishAhead;
         this.rotationInterval = rotationInterval;
         this.state = initial;
+        this.stored = initial;
         this.ring = new KeyRing(initial.keys(), clock, retention);
         this.ring.onUnknownKid(kid -> checkForUnknownKid());
         this.nextUnknownKidCheck = System.nanoTime();
@@ -85,7 +101,8 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
      * key-encryption key is sealed again under the current one.
      *
      * @param retention        how long a rotated-out key keeps verifying
-     * @param publishAhead     how long a scheduled next key is published before it signs (the JWKS max-age)
+     * @param publishAhead     how long a scheduled next key is published before it signs: the JWKS max-age, plus the
+     *                         clock skew between servers and a check or two
      * @param rotationInterval how long a key signs before the schedule replaces it; null: no schedule
      * @throws KeySetException when the stored record cannot be opened (wrong key-encryption key)
      * @throws io.tokengate.core.refresh.StoreUnavailableException when the database cannot be reached
@@ -109,7 +126,7 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
             }
             Instant now = clock.instant();
             State first = new State(1, KeySet.of(KeyGenerator.generate(algorithm)), now, null);
-            if (store.compareAndSet(0, sealer.seal(encode(first)))) {
+            if (store.compareAndSet(0, sealer.seal(encode(first), 1))) {
                 CoreLog.SHARED_KEYS_CHANGED.log(LOG, issuer, 1, "created", first.keys().describe());
                 return new SharedKeySet(issuer, store, sealer, algorithm, clock, retention, publishAhead, rotationInterval, first);
             }
@@ -147,28 +164,65 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
         return this;
     }
 
-    /** One check: another server's change adopted, then the schedule; a database that fails is logged (TG-0208) and tried again. */
+    /**
+     * One check: another server's change adopted, this server's retirements the database did not take stored again,
+     * then the schedule. A failure is logged (TG-0208 for the database, TG-0210 for a record this server cannot use,
+     * again every minute while it lasts) and tried again at the next check.
+     */
     public void tick() {
         try {
             check();
-            rotateOnSchedule();
-            unreadable = false;
+            storeRetirementsAgain();
+            if (!clock.instant().isBefore(scheduleQuietUntil)) {
+                try {
+                    rotateOnSchedule();
+                } catch (RuntimeException e) {
+                    scheduleQuietUntil = clock.instant().plus(LOG_AGAIN); // e.g. a set too large: not a new key every second
+                    throw e;
+                }
+            }
+            quietUntil = Instant.MIN;
         } catch (RuntimeException e) {
-            if (!unreadable) {
-                unreadable = true;
-                CoreLog.SHARED_KEYS_UNREADABLE.log(LOG, issuer, e.getMessage());
+            Instant now = clock.instant();
+            if (!now.isBefore(quietUntil)) {
+                quietUntil = now.plus(LOG_AGAIN);
+                if (e instanceof KeySetException) {
+                    CoreLog.SHARED_KEYS_UNTRUSTED.log(LOG, issuer, e.getMessage());
+                } else {
+                    CoreLog.SHARED_KEYS_UNREADABLE.log(LOG, issuer, e.getMessage());
+                }
             }
         }
     }
 
-    /** Reads the stored key set and adopts it if another server changed it: true when it did. */
+    /**
+     * Reads the stored key set and adopts it if another server changed it: true when it did.
+     *
+     * @throws KeySetException when the stored record does not open, or is older than what this server has
+     */
     public boolean check() {
-        Optional<KeySetStore.Stored> stored = store.load();
-        if (stored.isEmpty() || stored.get().version() == state.version()) {
+        lock.lock();
+        try {
+            return checkLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean checkLocked() {
+        Optional<KeySetStore.Stored> found = store.load();
+        if (found.isEmpty()) {
+            throw new KeySetException("the shared key set is no longer in the database (version " + state.version() + " was)");
+        }
+        long version = found.get().version();
+        if (version == state.version()) {
             return false;
         }
-        State latest = decode(stored.get(), sealer, algorithm);
-        adopt(latest, "changed by another server");
+        if (version < state.version()) {
+            throw new KeySetException("the database holds version " + version + ", older than version " + state.version()
+                    + " this server has (restored from a backup, or written by someone else): restart the servers once it is checked");
+        }
+        adopt(decode(found.get(), sealer, algorithm), "changed by another server");
         return true;
     }
 
@@ -180,11 +234,27 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
         }
         try {
             nextUnknownKidCheck = now + CHECK_INTERVAL.toNanos();
-            return check();
+            if (!lock.tryLock()) {
+                return false; // a change or check is under way: never wait for the database on a request
+            }
+            try {
+                return checkLocked();
+            } finally {
+                lock.unlock();
+            }
         } catch (RuntimeException e) {
             return false;
         } finally {
             checking.set(false);
+        }
+    }
+
+    /** Retirements of this server that the stored record still lacks (the database failed when they were made). */
+    private void storeRetirementsAgain() {
+        for (Map.Entry<String, SigningKey> r : retiredHere.entrySet()) {
+            if (stored.keys().describe().containsKey(r.getKey())) {
+                storeRetirement(r.getKey(), r.getValue(), "retired " + r.getKey() + " (stored again)");
+            }
         }
     }
 
@@ -225,26 +295,40 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
 
     /**
      * Emergency retirement for every server: this one refuses the key at once, whatever the database says (a
-     * generated key takes the active key's place when no next key is staged), then the stored set is changed.
+     * generated key takes the active key's place when no next key is staged), then the stored set is changed; if the
+     * database fails, the next checks store it again (the same successor).
      *
      * @throws KeySetException when no key has that kid
-     * @throws io.tokengate.core.refresh.StoreUnavailableException when the change could not be stored: this server
-     *         refuses the key all the same, the others do not yet — retire it again
+     * @throws io.tokengate.core.refresh.StoreUnavailableException when the change could not be stored yet: this server
+     *         refuses the key all the same and stores the change at its next checks
      */
     @Override
-    public synchronized KeySet retire(String kid) {
+    public KeySet retire(String kid) {
         SigningKey successor = KeyGenerator.generate(algorithm);
-        KeySet mine = ring.current();
-        if (mine.describe().containsKey(kid)) {
-            KeySet local = withoutKid(mine, kid, successor);
-            retiredHere.add(kid);
-            ring.adopt(local);
-            state = new State(state.version(), local, state.activeSince(), state.nextSince());
+        boolean here = false;
+        synchronized (ring) { // not the database lock: a stuck database does not delay the refusal
+            KeySet mine = ring.current();
+            if (mine.describe().containsKey(kid)) {
+                SigningKey previous = retiredHere.putIfAbsent(kid, successor);
+                successor = previous != null ? previous : successor;
+                KeySet local = withoutKid(mine, kid, successor);
+                ring.adopt(local);
+                State s = state;
+                state = new State(s.version(), local, local.active().kid().equals(s.keys().active().kid()) ? s.activeSince() : clock.instant(),
+                        local.next().isPresent() ? s.nextSince() : null);
+                here = true;
+            }
+        }
+        if (here) {
             onRetired.accept(kid);
         }
+        return storeRetirement(kid, successor, "retired " + kid + " by an administrator").keys();
+    }
+
+    private State storeRetirement(String kid, SigningKey successor, String why) {
         return change(latest -> {
             if (!latest.keys().describe().containsKey(kid)) {
-                if (!retiredHere.contains(kid)) {
+                if (!retiredHere.containsKey(kid)) {
                     throw new KeySetException(KeySetException.Fault.ENTRY, kid, "no key with kid " + kid + " in the key set");
                 }
                 return latest;
@@ -254,61 +338,87 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
             Instant now = clock.instant();
             return active ? new State(latest.version(), after, now, null) : new State(latest.version(), after, latest.activeSince(),
                     after.next().isPresent() ? latest.nextSince() : null);
-        }, "retired " + kid + " by an administrator", false).keys();
+        }, why, false);
     }
 
+    /** {@code keys} without {@code kid}; {@code successor} takes the active key's place when no next key is staged. */
     private static KeySet withoutKid(KeySet keys, String kid, SigningKey successor) {
-        KeySet k = keys.active().kid().equals(kid) && keys.next().isEmpty() ? keys.withNext(successor) : keys;
-        return k.retire(kid);
+        boolean needsSuccessor = keys.active().kid().equals(kid) && keys.next().isEmpty();
+        if (needsSuccessor && keys.describe().containsKey(successor.kid())) {
+            throw new KeySetException("the successor of " + kid + " is already in the key set");
+        }
+        return (needsSuccessor ? keys.withNext(successor) : keys).retire(kid);
     }
 
     /**
      * A change for every server: {@code change} applied to the latest stored state and stored by compare-and-set,
      * again on the newer state when another server changed it first; adopted here once stored. A change that
-     * returns its input unchanged stores nothing.
+     * returns its input unchanged stores nothing (unless {@code always}: sealed again).
      */
-    private synchronized State change(UnaryOperator<State> change, String why, boolean always) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            KeySetStore.Stored stored = store.load().orElseThrow(() -> new KeySetException("the shared key set is no longer in the database"));
-            State latest = decode(stored, sealer, algorithm); // never this server's own view: it may lack a key it retired
-            State proposed = change.apply(latest);
-            if (proposed == latest && !always) {
-                adopt(latest, "changed by another server");
-                return state;
+    private State change(UnaryOperator<State> change, String why, boolean always) {
+        lock.lock();
+        try {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                KeySetStore.Stored found = store.load().orElseThrow(() -> new KeySetException("the shared key set is no longer in the database"));
+                if (found.version() < state.version()) {
+                    throw new KeySetException("the database holds version " + found.version() + ", older than version " + state.version()
+                            + " this server has (restored from a backup, or written by someone else): nothing is changed; restart the servers"
+                            + " once it is checked");
+                }
+                State latest = decode(found, sealer, algorithm); // never this server's own view: it may lack a key it retired
+                State proposed = change.apply(latest);
+                if (proposed == latest && !always) {
+                    adopt(latest, "changed by another server");
+                    return state;
+                }
+                State next = new State(latest.version() + 1, proposed.keys(), proposed.activeSince(), proposed.nextSince());
+                String sealed = sealer.seal(encode(next), next.version());
+                if (sealed.length() > KeySetStore.MAX_SEALED_LENGTH) {
+                    throw new KeySetException("the key set would be too large to store (" + sealed.length() + " characters sealed, at most "
+                            + KeySetStore.MAX_SEALED_LENGTH + "): retire previous keys first");
+                }
+                if (store.compareAndSet(latest.version(), sealed)) {
+                    adopt(next, why);
+                    return state;
+                }
             }
-            State next = new State(latest.version() + 1, proposed.keys(), proposed.activeSince(), proposed.nextSince());
-            if (store.compareAndSet(latest.version(), sealer.seal(encode(next)))) {
-                adopt(next, why);
-                return state;
-            }
+            throw new KeySetException("the shared key set kept changing on other servers; try again");
+        } finally {
+            lock.unlock();
         }
-        throw new KeySetException("the shared key set kept changing on other servers; try again");
     }
 
-    /** Makes {@code next} this server's key set, less what it retired itself; tells {@link #onRetired} of keys other servers retired. */
-    private synchronized void adopt(State next, String why) {
+    /**
+     * Makes {@code next} (as stored) this server's key set, less what it retired itself — a retired active key is
+     * replaced by its successor, never let back in; tells {@link #onRetired} of keys other servers retired. Called with
+     * the lock held.
+     */
+    private void adopt(State next, String why) {
         if (next.version() <= state.version()) {
-            return; // this server has it, or a newer one (a check that read before a change of this server's)
+            return; // this server has it, or a newer one
         }
-        KeySet keys = next.keys();
-        for (String kid : retiredHere) {
-            if (keys.describe().containsKey(kid)) {
-                if (keys.active().kid().equals(kid) && keys.next().isEmpty()) {
-                    continue; // cannot refuse it without a successor here: the other servers' state wins until retired again
+        stored = next;
+        List<String> retiredElsewhere = new ArrayList<>();
+        KeySet keys;
+        synchronized (ring) {
+            keys = next.keys();
+            for (Map.Entry<String, SigningKey> r : retiredHere.entrySet()) {
+                if (keys.describe().containsKey(r.getKey())) {
+                    keys = withoutKid(keys, r.getKey(), r.getValue());
                 }
-                keys = keys.retire(kid);
             }
-        }
-        Instant now = clock.instant();
-        KeySet before = ring.current();
-        for (SigningKey k : before.verificationKeys(now)) {
-            boolean expired = before.verifyUntil(k.kid()).map(until -> !now.isBefore(until)).orElse(false);
-            if (!keys.describe().containsKey(k.kid()) && !expired && !retiredHere.contains(k.kid()) && !dropped(before, k.kid(), now)) {
-                onRetired.accept(k.kid());
+            Instant now = clock.instant();
+            KeySet before = ring.current();
+            for (SigningKey k : before.verificationKeys(now)) {
+                if (!keys.describe().containsKey(k.kid()) && !retiredHere.containsKey(k.kid()) && !dropped(before, k.kid(), now)) {
+                    retiredElsewhere.add(k.kid());
+                }
             }
+            ring.adopt(keys);
+            boolean sameActive = keys.active().kid().equals(next.keys().active().kid());
+            state = new State(next.version(), keys, sameActive ? next.activeSince() : now, keys.next().isPresent() ? next.nextSince() : null);
         }
-        ring.adopt(keys);
-        state = new State(next.version(), keys, next.activeSince(), next.nextSince());
+        retiredElsewhere.forEach(onRetired);
         CoreLog.SHARED_KEYS_CHANGED.log(LOG, issuer, next.version(), why, keys.describe());
     }
 
@@ -320,9 +430,9 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     static String encode(State s) {
         try {
             Map<String, Object> root = new LinkedHashMap<>(JsonUtil.parseJson(KeySetJson.writeWithPrivateKeys(s.keys())));
-            root.put(ACTIVE_SINCE, s.activeSince().getEpochSecond());
+            root.put(ACTIVE_SINCE, s.activeSince().toEpochMilli());
             if (s.nextSince() != null) {
-                root.put(NEXT_SINCE, s.nextSince().getEpochSecond());
+                root.put(NEXT_SINCE, s.nextSince().toEpochMilli());
             }
             return JsonUtil.toJson(root);
         } catch (JoseException e) {
@@ -331,7 +441,7 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     }
 
     static State decode(KeySetStore.Stored stored, KeySealer sealer, SigningAlgorithm algorithm) {
-        String json = sealer.open(stored.sealed());
+        String json = sealer.open(stored.sealed(), stored.version());
         try {
             Map<String, Object> root = JsonUtil.parseJson(json);
             KeySet keys = KeySetJson.read(json, null, null, algorithm == SigningAlgorithm.PS256 ? SigningAlgorithm.PS256 : SigningAlgorithm.RS256);
@@ -342,7 +452,7 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     }
 
     private static Instant instant(Object o) {
-        return o instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+        return o instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null;
     }
 
     /** Kids of the stored keys by status, for logs and tests. */
@@ -356,13 +466,19 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     }
 
     List<String> retiredHere() {
-        return new ArrayList<>(retiredHere);
+        return new ArrayList<>(retiredHere.keySet());
     }
 
+    /** Stops the checks, waiting (at most 5 s) for one under way, so nothing reads the database after its store closes. */
     @Override
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             timer = null;
         }
     }

@@ -28,11 +28,14 @@ public final class CoreLog {
             "resource server started: trusting issuer {0}, keys from {1}, revocation feed {2}",
             "a resource server started: the issuer it trusts, where its keys and its revocation feed come from");
     public static final LogId SHARED_KEYS_UNREADABLE = new LogId("TG-0208", Level.WARNING,
-            "the shared key set of {0} cannot be read from the database ({1}): this server signs and verifies with the keys it has and tries again every second",
+            "the shared key set of {0} cannot be read from or written to the database ({1}): this server signs and verifies with the keys it has and tries again every second",
             "a server of the issuer could not read the shared key set (tokengate.keys.source=database): it goes on with the keys it has");
     public static final LogId SHARED_KEYS_CHANGED = new LogId("TG-0209", Level.INFO,
             "the shared key set of {0} is now version {1} ({2}): {3}",
             "the issuer's shared key set changed (created, rotated or retired here, on another server or on schedule): its version and keys");
+    public static final LogId SHARED_KEYS_UNTRUSTED = new LogId("TG-0210", Level.ERROR,
+            "the shared key set of {0} in the database is not one this server can use: {1}; it keeps the keys it has and follows no change until this is put right",
+            "a server of the issuer cannot open or trust the stored shared key set (another key-encryption key, an altered, replayed or rolled-back record, one too large): it keeps its keys and follows no change");
     public static final LogId REUSE_DETECTED = new LogId("TG-1001", Level.WARNING,
             "refresh token reuse detected: family {0} of client {1} revoked (subject {2}, from {3})",
             "a rotated refresh token came back: its family is revoked (theft, or a client that lost a response)");

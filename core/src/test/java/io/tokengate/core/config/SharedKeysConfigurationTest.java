@@ -176,4 +176,15 @@ class SharedKeysConfigurationTest {
         m.put("tokengate.keys.encryption-key-alias", "no-such-alias");
         assertEquals("tokengate.keys.encryption-key-alias", assertThrows(ConfigurationException.class, () -> start(m)).key());
     }
+
+    @Test
+    void aDatabaseAwayAtTheStartFailsItNamingTheKeySource() {
+        RefreshTokenStore away = new io.tokengate.core.refresh.DeferredStore(() -> {
+            throw new io.tokengate.core.refresh.StoreUnavailableException("connection refused", null);
+        }, "jdbc/tokengate", java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> TokenGate.builder(SettingsSource.of(settings()))
+                .store(away).clients(List.of()).build());
+        assertEquals("tokengate.keys.source", e.key());
+        assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
+    }
 }

@@ -55,9 +55,9 @@ class SharedKeySetTest {
         }
     }
 
-    /** A store that counts reads and can be told to fail or to let another server change it first. */
+    /** A store that counts reads and can be told to fail, to let another server change it first, or to hold a given record. */
     static final class TestStore implements KeySetStore {
-        final InMemoryKeySetStore delegate = new InMemoryKeySetStore();
+        final AtomicReference<Stored> record = new AtomicReference<>();
         final AtomicInteger loads = new AtomicInteger();
         volatile boolean down;
         volatile Runnable beforeNextWrite;
@@ -68,7 +68,7 @@ class SharedKeySetTest {
                 throw new StoreUnavailableException("the database is away", null);
             }
             loads.incrementAndGet();
-            return delegate.load();
+            return Optional.ofNullable(record.get());
         }
 
         @Override
@@ -81,7 +81,17 @@ class SharedKeySetTest {
             if (hook != null) {
                 hook.run();
             }
-            return delegate.compareAndSet(expectedVersion, sealed);
+            Stored now = record.get();
+            return (now == null ? 0 : now.version()) == expectedVersion && record.compareAndSet(now, new Stored(expectedVersion + 1, sealed));
+        }
+
+        Stored stored() {
+            return record.get();
+        }
+
+        /** What an attacker or a restored backup leaves in the row. */
+        void overwrite(Stored s) {
+            record.set(s);
         }
     }
 
@@ -119,7 +129,7 @@ class SharedKeySetTest {
         SharedKeySet b = server();
         assertEquals(active(a), active(b), "the second server adopts the key the first generated");
         assertEquals(a.keyRing().current().toJwksJson(clock.instant()), b.keyRing().current().toJwksJson(clock.instant()));
-        assertEquals(1, store.delegate.load().orElseThrow().version(), "one key set stored");
+        assertEquals(1, store.stored().version(), "one key set stored");
     }
 
     @Test
@@ -197,7 +207,7 @@ class SharedKeySetTest {
         AtomicReference<String> aRotatedTo = new AtomicReference<>();
         store.beforeNextWrite = () -> aRotatedTo.set(active(wrap(a)));
         b.rotate(); // a rotates between b's read and b's write: b's write fails, b reads again and rotates after it
-        assertEquals(3, store.delegate.load().orElseThrow().version(), "two rotations stored");
+        assertEquals(3, store.stored().version(), "two rotations stored");
         a.check();
         assertEquals(active(a), active(b));
         assertNotEquals(first, active(b));
@@ -214,20 +224,21 @@ class SharedKeySetTest {
     @Test
     void privateKeysAreStoredOnlyEncryptedAndOpenOnlyForThisIssuerWithItsKey() throws Exception {
         SharedKeySet a = server();
-        String sealed = store.delegate.load().orElseThrow().sealed();
-        String d = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ((java.security.interfaces.ECPrivateKey) a.keyRing().current().active().privateKey().orElseThrow()).getS().toByteArray());
+        String sealed = store.stored().sealed();
+        String d = (String) a.keyRing().current().active().toPrivateJwk()
+                .toParams(org.jose4j.jwk.JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE).get("d");
+        assertTrue(d != null && d.length() > 40, "the JWK's private member, as the plaintext holds it");
         assertFalse(sealed.contains("\"d\""), "no JWK member in clear");
-        assertFalse(sealed.contains(d.substring(1, 20)), "no private key in clear");
+        assertFalse(sealed.contains(d.substring(0, 20)), "no private key in clear");
         assertFalse(sealed.contains(active(a)), "not even the kid");
         assertTrue(sealed.startsWith("v1.kek-1."), sealed.substring(0, 12));
         KeySetException wrongKey = assertThrows(KeySetException.class,
                 () -> SharedKeySet.open(ISSUER, store, new KeySealer(List.of(kek("kek-1")), ISSUER), SigningAlgorithm.ES256, clock, RETENTION,
                         PUBLISH_AHEAD, null));
         assertTrue(wrongKey.getMessage().contains("kek-1 does not open"), wrongKey.getMessage());
-        KeySetException otherIssuer = assertThrows(KeySetException.class, () -> new KeySealer(List.of(kek), "https://other.example").open(sealed));
+        KeySetException otherIssuer = assertThrows(KeySetException.class, () -> new KeySealer(List.of(kek), "https://other.example").open(sealed, 1));
         assertTrue(otherIssuer.getMessage().contains("another issuer's record"), otherIssuer.getMessage());
-        KeySetException unknown = assertThrows(KeySetException.class, () -> new KeySealer(List.of(kek("kek-2")), ISSUER).open(sealed));
+        KeySetException unknown = assertThrows(KeySetException.class, () -> new KeySealer(List.of(kek("kek-2")), ISSUER).open(sealed, 1));
         assertTrue(unknown.getMessage().contains("sealed with key-encryption key kek-1, which is not configured"), unknown.getMessage());
     }
 
@@ -237,7 +248,7 @@ class SharedKeySetTest {
         KeySealer.Kek replacement = kek("kek-2");
         SharedKeySet b = SharedKeySet.open(ISSUER, store, new KeySealer(List.of(replacement, kek), ISSUER), SigningAlgorithm.ES256, clock,
                 RETENTION, PUBLISH_AHEAD, null);
-        assertTrue(store.delegate.load().orElseThrow().sealed().startsWith("v1.kek-2."), "sealed again under the new key");
+        assertTrue(store.stored().sealed().startsWith("v1.kek-2."), "sealed again under the new key");
         assertEquals(active(a), active(b), "the same keys");
         SharedKeySet c = SharedKeySet.open(ISSUER, store, new KeySealer(List.of(replacement), ISSUER), SigningAlgorithm.ES256, clock,
                 RETENTION, PUBLISH_AHEAD, null);
@@ -261,7 +272,7 @@ class SharedKeySetTest {
         assertEquals(Optional.of(next), a.keyRing().current().next().map(SigningKey::kid), "one next key, whichever server staged it");
         assertTrue(a.keyRing().current().toJwksJson(clock.instant()).contains(next), "published before it signs");
         assertEquals(first, active(a), "the old key still signs");
-        long staged = store.delegate.load().orElseThrow().version();
+        long staged = store.stored().version();
         clock.advance(PUBLISH_AHEAD.minusSeconds(1));
         a.tick();
         assertEquals(first, active(a), "not before its time");
@@ -270,7 +281,7 @@ class SharedKeySetTest {
         b.tick();
         assertEquals(next, active(a));
         assertEquals(next, active(b));
-        assertEquals(staged + 1, store.delegate.load().orElseThrow().version(), "rotated once, not once per server");
+        assertEquals(staged + 1, store.stored().version(), "rotated once, not once per server");
         assertTrue(verifies(b, first));
         clock.advance(RETENTION);
         assertFalse(verifies(b, first), "dropped once the longest token it signed has expired");
@@ -302,5 +313,79 @@ class SharedKeySetTest {
         RSAPrivateCrtKey pb = (RSAPrivateCrtKey) b.keyRing().current().active().privateKey().orElseThrow();
         assertEquals(pa.getPrivateExponent(), pb.getPrivateExponent());
         assertEquals(pa.getCrtCoefficient(), pb.getCrtCoefficient());
+    }
+
+    @Test
+    void anOlderRecordWrittenBackUnderANewerVersionDoesNotOpenAndIsNotAdopted() {
+        SharedKeySet a = server();
+        SharedKeySet b = server();
+        KeySetStore.Stored first = store.stored();
+        String compromised = active(a);
+        a.retire(compromised);
+        b.check();
+        store.overwrite(new KeySetStore.Stored(store.stored().version() + 1, first.sealed())); // the old record, replayed
+        KeySetException e = assertThrows(KeySetException.class, b::check);
+        assertTrue(e.getMessage().contains("written back under a newer version"), e.getMessage());
+        assertFalse(verifies(b, compromised), "the retired key does not come back");
+        b.tick(); // logged (TG-0210), not thrown
+        assertFalse(verifies(b, compromised));
+    }
+
+    @Test
+    void aDatabaseRolledBackToAnOlderVersionIsNeitherAdoptedNorWrittenOver() {
+        SharedKeySet a = server();
+        KeySetStore.Stored first = store.stored();
+        String compromised = active(a);
+        a.retire(compromised);
+        store.overwrite(first); // a backup from before the retirement
+        KeySetException e = assertThrows(KeySetException.class, a::check);
+        assertTrue(e.getMessage().contains("older than version 2 this server has"), e.getMessage());
+        assertThrows(KeySetException.class, a::rotate, "nothing written over it");
+        assertEquals(first, store.stored());
+        assertFalse(verifies(a, compromised));
+    }
+
+    @Test
+    void theActiveKeyRetiredWhileTheDatabaseIsAwayNeverSignsAgainHereAndIsStoredAtTheNextCheck() {
+        SharedKeySet a = server();
+        SharedKeySet b = server();
+        String first = active(b);
+        b.rotate();
+        a.check();
+        String compromised = active(a);
+        store.down = true;
+        assertThrows(StoreUnavailableException.class, () -> a.retire(compromised));
+        String successor = active(a);
+        assertNotEquals(compromised, successor, "a generated key signs here at once");
+        store.down = false;
+        b.retire(first); // another server's change, which keeps the compromised key active, with no next key
+        assertTrue(a.check());
+        assertEquals(successor, active(a), "the same successor, never the compromised key again");
+        assertFalse(verifies(a, compromised));
+        a.tick(); // stores the retirement the database did not take
+        b.check();
+        assertEquals(successor, active(b), "now for every server");
+        assertFalse(verifies(b, compromised));
+        assertFalse(verifies(b, first));
+    }
+
+    @Test
+    void whenTwoServersActOnTheScheduleAtOnceOneNextKeyIsStaged() {
+        Duration interval = Duration.ofDays(30);
+        SharedKeySet a = server(interval);
+        SharedKeySet b = server(interval);
+        clock.advance(interval.minus(PUBLISH_AHEAD));
+        long before = store.stored().version();
+        store.beforeNextWrite = b::tick; // b stages between a's read and a's write
+        a.tick();
+        assertEquals(before + 1, store.stored().version(), "one change stored, not two");
+        a.check();
+        assertEquals(b.keyRing().current().next().map(SigningKey::kid), a.keyRing().current().next().map(SigningKey::kid), "one next key");
+        clock.advance(PUBLISH_AHEAD);
+        store.beforeNextWrite = b::tick; // and b rotates between a's read and a's write
+        a.tick();
+        assertEquals(before + 2, store.stored().version(), "rotated once");
+        a.check();
+        assertEquals(active(a), active(b));
     }
 }

@@ -508,9 +508,12 @@ public abstract class RefreshTokenStoreContract {
         assertTrue(keys.compareAndSet(1, "sealed-2"));
         assertFalse(keys.compareAndSet(1, "sealed-2b"), "a server that read version 1 loses to the one that changed it");
         assertEquals(new KeySetStore.Stored(2, "sealed-2"), keys.load().orElseThrow());
-        String large = "x".repeat(12_000); // a sealed set of several RSA keys
+        String large = "x".repeat(KeySetStore.MAX_SEALED_LENGTH); // a sealed set of several RSA keys
         assertTrue(keys.compareAndSet(2, large));
         assertEquals(large, keys.load().orElseThrow().sealed());
+        org.junit.jupiter.api.Assertions.assertThrows(io.tokengate.core.keys.KeySetException.class,
+                () -> keys.compareAndSet(3, "x".repeat(KeySetStore.MAX_SEALED_LENGTH + 1)), "longer than the row holds: refused, not cut");
+        assertEquals(3, keys.load().orElseThrow().version());
     }
 
     @Test

@@ -27,9 +27,9 @@ final class JpaKeySetStore implements KeySetStore {
 
     @Override
     public boolean compareAndSet(long expectedVersion, String sealed) {
-        if (sealed.length() > KeySetEntity.SEALED_LENGTH) {
+        if (sealed.length() > MAX_SEALED_LENGTH) {
             throw new KeySetException("the key set is too large to store (" + sealed.length() + " characters sealed, at most "
-                    + KeySetEntity.SEALED_LENGTH + "): retire previous keys first");
+                    + MAX_SEALED_LENGTH + "): retire previous keys first");
         }
         long now = System.currentTimeMillis();
         if (expectedVersion == 0) {

@@ -5,6 +5,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.tokengate.core.keys.KeySetStore;
+
 /**
  * Row of one issuer's shared key set ({@code tokengate.keys.source=database}): the whole set sealed (its private keys
  * encrypted under the key-encryption key), and the version every change increments, compared and set in one UPDATE.
@@ -12,15 +14,12 @@ import jakarta.persistence.Table;
 @Entity(name = "TokenGateKeySet")
 @Table(name = "TG_KEY_SET")
 public class KeySetEntity {
-    /** Longest sealed key set: about seven RSA-2048 or twenty EC keys; kept under MariaDB's row-size limit. */
-    static final int SEALED_LENGTH = 16000;
-
     @Id
     @Column(name = "ISSUER", length = 255)
     String issuer;
     @Column(name = "VERSION", nullable = false)
     long version;
-    @Column(name = "SEALED", length = SEALED_LENGTH, nullable = false)
+    @Column(name = "SEALED", length = KeySetStore.MAX_SEALED_LENGTH, nullable = false) // under MariaDB's row-size limit
     String sealed;
     @Column(name = "UPDATED_AT", nullable = false)
     long updatedAt;
