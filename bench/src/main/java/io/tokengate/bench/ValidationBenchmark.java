@@ -1,5 +1,8 @@
 package io.tokengate.bench;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -9,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,11 +24,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.tokengate.core.keys.KeyGenerator;
 import io.tokengate.core.keys.KeyRing;
 import io.tokengate.core.keys.KeySet;
+import io.tokengate.core.keys.RemoteKeys;
 import io.tokengate.core.keys.SigningAlgorithm;
 import io.tokengate.core.keys.SigningKey;
 import io.tokengate.core.revocation.InMemoryRevocationRegistry;
@@ -52,6 +58,15 @@ public class ValidationBenchmark {
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;
 
+    /**
+     * Where the validator's keys come from: {@code local} (the issuer's own key ring) or {@code remote} (a resource
+     * server's: the issuer's JWKS fetched by {@link RemoteKeys} over loopback at set-up, as {@code keys.source=issuer}).
+     */
+    @Param({"local"})
+    public String keys;
+
+    private HttpServer jwksServer;
+
     private AccessTokenValidator validator;
     private AccessTokenValidator cachingValidator;
     private String[] tokens;
@@ -66,9 +81,10 @@ public class ValidationBenchmark {
         SigningAlgorithm alg = SigningAlgorithm.parse(algorithm);
         key = KeyGenerator.generate(alg);
         Clock clock = Clock.systemUTC();
-        KeyRing ring = new KeyRing(KeySet.of(key), clock, Duration.ofHours(2));
-        AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(ring).issuer("https://auth.example.test")
+        KeyRing signing = new KeyRing(KeySet.of(key), clock, Duration.ofHours(2));
+        AccessTokenIssuer issuer = AccessTokenIssuer.builder().keyRing(signing).issuer("https://auth.example.test")
                 .audience("https://api.example.test").lifetime(Duration.ofHours(1)).build();
+        KeyRing ring = "remote".equals(keys) ? remoteRing(signing, clock) : signing;
         InMemoryRevocationRegistry revocation = new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30));
         validator = AccessTokenValidator.builder().keyRing(ring).issuer("https://auth.example.test")
                 .audience("https://api.example.test").revocationRegistry(revocation).verifiedTokenCacheSize(0).build();
@@ -87,6 +103,35 @@ public class ValidationBenchmark {
         jca = alg.newSignature(); // the engine TokenGate itself verifies with
         if (!tokenGateUnique().isValid() || !rawJcaUnique()) {
             throw new IllegalStateException("benchmark set-up produced tokens that do not verify");
+        }
+    }
+
+    /** The issuer's keys as a resource server holds them: its JWKS, served on loopback, fetched once by {@link RemoteKeys}. */
+    private KeyRing remoteRing(KeyRing signing, Clock clock) {
+        try {
+            byte[] jwks = signing.current().toJwksJson(clock.instant()).getBytes(StandardCharsets.UTF_8);
+            jwksServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            jwksServer.createContext("/jwks", exchange -> {
+                exchange.getResponseHeaders().add("Cache-Control", "max-age=3600");
+                exchange.sendResponseHeaders(200, jwks.length);
+                exchange.getResponseBody().write(jwks);
+                exchange.close();
+            });
+            jwksServer.start();
+            RemoteKeys remote = RemoteKeys.builder(URI.create("http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks")).build();
+            if (!remote.load()) {
+                throw new IllegalStateException("the loopback JWKS was not fetched");
+            }
+            return remote.keyRing();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (jwksServer != null) {
+            jwksServer.stop(0);
         }
     }
 

@@ -23,7 +23,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * per-round ratios and their range follow. New tokens (cache off) take
  * {@code rounds} rounds (default 5); the reused token one. Each run: 3 × 1 s warm-up, 5 × 1 s measured.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.tokengate.bench.ValidationRatios [rounds] [algorithm...]</pre>
+ * <p>With {@code -Dtokengate.bench.keys=remote} the validator holds a resource server's keys (the issuer's JWKS fetched
+ * by {@code RemoteKeys}) instead of the issuer's own key ring.
+ *
+ * <pre>java [-Dtokengate.bench.keys=remote] -cp bench/target/benchmarks.jar io.tokengate.bench.ValidationRatios [rounds] [algorithm...]</pre>
  */
 public final class ValidationRatios {
     private ValidationRatios() {
@@ -68,6 +71,7 @@ public final class ValidationRatios {
         Options options = new OptionsBuilder()
                 .include(ValidationBenchmark.class.getName() + "." + benchmark + "$")
                 .param("algorithm", algorithm)
+                .param("keys", System.getProperty("tokengate.bench.keys", "local"))
                 .forks(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(1))
