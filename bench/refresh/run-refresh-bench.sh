@@ -10,12 +10,15 @@
 # its own (tokengate_bench), dropped and refilled with COPY.
 # Usage: bench/refresh/run-refresh-bench.sh [seconds-per-run]
 #        CLIENTS="1 8 32 64" RATES="250 500" ALGORITHM=RS256 bench/refresh/run-refresh-bench.sh 20
+#        FAMILIES=10000 CLEANUP=no CLIENTS=32 RATES=250 bench/refresh/run-refresh-bench.sh 30   (one table size, no cleanup run)
 # SERVER_JAVA_OPTS adds JVM flags to the server (e.g. a JFR recording).
 set -e
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN="${1:-20}"
 CLIENTS="${CLIENTS:-1 8 32 64}"
 RATES="${RATES:-250 500}"
+FAMILIES="${FAMILIES:-10000 1000000}" # table sizes of the closed- and open-loop runs
+CLEANUP="${CLEANUP:-yes}"             # no: skip the cleanup run
 ALGORITHM="${ALGORITHM:-RS256}" # the signing algorithm of the generated keys: every grant signs one access token
 PORT="${PORT:-8282}"
 BASE="http://localhost:$PORT"
@@ -72,7 +75,7 @@ warm_up() { # tokens-file: a minute of closed-loop refreshes, so the JIT has com
 
 : > "$OUT/results.txt"
 LOAD="$BENCH io.tokengate.bench.refresh.RefreshLoad $BASE/oauth/token"
-for families in 10000 1000000; do
+for families in $FAMILIES; do
   echo "loading $families families"
   $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" "$families" 0 "$OUT/tokens-$families.txt" 8192 "$BASE"
   start_server "families-$families" PT0S
@@ -89,16 +92,18 @@ for families in 10000 1000000; do
   stop_server
 done
 
-echo "loading 10000 active and 1000000 expired families for the cleanup run"
-$BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" 10000 1000000 "$OUT/tokens-cleanup.txt" 8192 "$BASE"
-start_server cleanup PT100S # the first cleanup run starts 100 s after the deployment, once the server is warm
-warm_up "$OUT/tokens-cleanup.txt"
-rate="${RATES%% *}"
-$LOAD "$OUT/tokens-cleanup.txt" --clients 32 --seconds $(( SECONDS_PER_RUN * 3 + 90 )) --warmup 3 --rate "$rate" \
-  --timeline "$OUT/cleanup-timeline.csv" --server-log "$OUT/cleanup-payara.out" | sed 's/^/cleanup: /' | tee -a "$OUT/results.txt"
-left=$(psql -h 127.0.0.1 -U postgres -d test -tA -c "SELECT count(*) FROM $SCHEMA.tg_family WHERE idle_expires_at < extract(epoch from now()) * 1000" 2>/dev/null || echo "?")
-echo "cleanup: expired families left afterwards: $left" | tee -a "$OUT/results.txt"
-stop_server
+if [ "$CLEANUP" = yes ]; then
+  echo "loading 10000 active and 1000000 expired families for the cleanup run"
+  $BENCH io.tokengate.bench.refresh.RefreshData "$JDBC" $SCHEMA "$SECRET" 10000 1000000 "$OUT/tokens-cleanup.txt" 8192 "$BASE"
+  start_server cleanup PT100S # the first cleanup run starts 100 s after the deployment, once the server is warm
+  warm_up "$OUT/tokens-cleanup.txt"
+  rate="${RATES%% *}"
+  $LOAD "$OUT/tokens-cleanup.txt" --clients 32 --seconds $(( SECONDS_PER_RUN * 3 + 90 )) --warmup 3 --rate "$rate" \
+    --timeline "$OUT/cleanup-timeline.csv" --server-log "$OUT/cleanup-payara.out" | sed 's/^/cleanup: /' | tee -a "$OUT/results.txt"
+  left=$(psql -h 127.0.0.1 -U postgres -d test -tA -c "SELECT count(*) FROM $SCHEMA.tg_family WHERE idle_expires_at < extract(epoch from now()) * 1000" 2>/dev/null || echo "?")
+  echo "cleanup: expired families left afterwards: $left" | tee -a "$OUT/results.txt"
+  stop_server
+fi
 
 echo
 echo "refresh grants on PostgreSQL, $ALGORITHM keys, $(nproc) cores, $(java -version 2>&1 | head -1); results in $OUT/results.txt"

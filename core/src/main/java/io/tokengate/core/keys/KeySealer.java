@@ -2,7 +2,6 @@ package io.tokengate.core.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import io.tokengate.core.random.SecureRandoms;
 
 /**
  * Encrypts a shared key set for the database and decrypts it again: AES-256-GCM under a key-encryption key, the
@@ -25,7 +25,6 @@ public final class KeySealer {
     private static final String PREFIX = "v1";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A key-encryption key and its id (written beside each sealed record, so the right one opens it). */
     public record Kek(String id, SecretKey key) {
@@ -90,8 +89,7 @@ public final class KeySealer {
 
     /** Seals {@code plaintext} as the record of {@code version}. */
     public String seal(String plaintext, long version) {
-        byte[] iv = new byte[IV_BYTES];
-        RANDOM.nextBytes(iv);
+        byte[] iv = SecureRandoms.bytes(IV_BYTES);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, current.key(), new GCMParameterSpec(TAG_BITS, iv));

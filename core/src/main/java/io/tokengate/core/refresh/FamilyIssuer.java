@@ -1,6 +1,5 @@
 package io.tokengate.core.refresh;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -9,6 +8,7 @@ import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.event.TokenEvent;
 import io.tokengate.core.token.IssuedAccessToken;
+import io.tokengate.core.random.SecureRandoms;
 
 /** Issues the first pair of a grant: a new family with its first refresh token, and an access token carrying it. */
 final class FamilyIssuer {
@@ -19,7 +19,6 @@ final class FamilyIssuer {
     private final AccessTokenMinter minter;
     private final TokenEvents events;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     FamilyIssuer(RefreshTokenStore store, RefreshTokenHasher hasher, AccessTokenMinter minter, TokenEvents events, Clock clock) {
         this.store = store;
@@ -59,9 +58,7 @@ final class FamilyIssuer {
     }
 
     private String newFamilyId() {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        return B64.encodeToString(b);
+        return B64.encodeToString(SecureRandoms.bytes(16));
     }
 
     private static String truncate(String s, int max) {

@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import io.tokengate.core.random.SecureRandoms;
 
 /**
  * Makes refresh tokens and the keyed hashes the store keeps instead of them (RFC 9700 §4.14, standards.md):
@@ -49,7 +50,6 @@ public final class RefreshTokenHasher {
     private final Map<String, Secret> byId;
     /** Current secret first, then the older ones in the order given. */
     private final List<Secret> ordered;
-    private final SecureRandom random = new SecureRandom();
 
     /**
      * @param current the secret new hashes use
@@ -81,9 +81,7 @@ public final class RefreshTokenHasher {
 
     /** A new token: 256 random bits, base64url (43 characters). */
     public String newToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return B64.encodeToString(bytes);
+        return B64.encodeToString(SecureRandoms.bytes(32));
     }
 
     /** The hash of {@code token} under the current secret. */

@@ -1,6 +1,5 @@
 package io.tokengate.core.token;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import org.jose4j.lang.JoseException;
 
 import io.tokengate.core.keys.KeyRing;
 import io.tokengate.core.keys.SigningKey;
+import io.tokengate.core.random.SecureRandoms;
 
 /**
  * Mints RFC 9068 access tokens: a JWS with header {@code typ: at+jwt} and {@code kid}, signed by the active key
@@ -45,7 +45,6 @@ public final class AccessTokenIssuer {
     private final String groupsClaim;
     private final ClaimsCustomizer customizer;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     private AccessTokenIssuer(Builder b) {
         this.keyRing = Objects.requireNonNull(b.keyRing, "keyRing");
@@ -128,9 +127,7 @@ public final class AccessTokenIssuer {
     }
 
     private String newJti() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(SecureRandoms.bytes(16));
     }
 
     public String issuer() {
