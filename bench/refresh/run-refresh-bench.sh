@@ -11,7 +11,7 @@
 # Usage: bench/refresh/run-refresh-bench.sh [seconds-per-run]
 #        CLIENTS="1 8 32 64" RATES="250 500" ALGORITHM=RS256 bench/refresh/run-refresh-bench.sh 20
 #        FAMILIES=10000 CLEANUP=no CLIENTS=32 RATES=250 bench/refresh/run-refresh-bench.sh 30   (one table size, no cleanup run)
-# SERVER_JAVA_OPTS adds JVM flags to the server (e.g. a JFR recording).
+# SERVER_JAVA_OPTS adds JVM flags to the server (e.g. a JFR recording); SERVER_JAVA is its java (default: java on the PATH).
 set -e
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN="${1:-20}"
@@ -52,7 +52,7 @@ stop_server() {
 trap stop_server EXIT
 
 start_server() { # name cleanup-interval
-  java -Xmx1g $SERVER_JAVA_OPTS -Dtokengate.issuer="$BASE" -Dtokengate.keys.directory="$PWD/$OUT/keys" -Dtokengate.datasource=jdbc/tokengate \
+  "${SERVER_JAVA:-java}" -Xmx1g $SERVER_JAVA_OPTS -Dtokengate.issuer="$BASE" -Dtokengate.keys.directory="$PWD/$OUT/keys" -Dtokengate.datasource=jdbc/tokengate \
     -Dtokengate.refresh-token-secrets="$SECRET" -Dtokengate.schema-generation=none -Dtokengate.cleanup-interval="$2" -Dtokengate.keys.algorithm="$ALGORITHM" \
     -Dhazelcast.phone.home.enabled=false \
     -jar sample-war/target/payara-micro.jar --deploy sample-war/target/tokengate-sample.war --contextroot / \
