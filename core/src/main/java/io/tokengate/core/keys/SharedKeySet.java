@@ -144,11 +144,6 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
         this.onRetired = Objects.requireNonNull(listener, "listener");
     }
 
-    /** The stored version this server has adopted. */
-    public long version() {
-        return state.version();
-    }
-
     /** Checks every {@link #CHECK_INTERVAL}, on a daemon thread of its own (with the caller's context class loader), until {@link #close()}. */
     public synchronized SharedKeySet start() {
         if (timer == null) {
@@ -458,15 +453,6 @@ public final class SharedKeySet implements ManagedKeys, AutoCloseable {
     /** Kids of the stored keys by status, for logs and tests. */
     public Map<String, String> describe() {
         return ring.current().describe();
-    }
-
-    /** When the active key started signing (the schedule counts from it). */
-    public Instant activeSince() {
-        return state.activeSince();
-    }
-
-    List<String> retiredHere() {
-        return new ArrayList<>(retiredHere.keySet());
     }
 
     /** Stops the checks, waiting (at most 5 s) for one under way, so nothing reads the database after its store closes. */
