@@ -3,7 +3,10 @@
 -- Apply once, then set tokengate.schema-generation=none so the application never issues DDL itself.
 -- Instants are epoch milliseconds (UTC); tokens are stored only as keyed hashes. ISSUER is the issuer of the application
 -- that wrote a row: applications sharing these tables see only their own rows.
--- Tables made by TokenGate 0.1 have no ISSUER column: apply tokengate-upgrade-issuer.sql instead.
+-- A family is one row whatever the number of its refreshes: GENERATION, TOKEN_HASH, TOKEN_SECRET_ID and TOKEN_ISSUED_AT
+-- describe its one live token (earlier tokens are recognised from the generation inside them, never stored).
+-- Tables made by TokenGate 0.1 have no ISSUER column: apply tokengate-upgrade-issuer.sql instead. Tables made before the
+-- live-token columns: apply tokengate-upgrade-live-token.sql.
 
 CREATE TABLE TG_FAMILY (
     FAMILY_ID           VARCHAR(64)   NOT NULL,
@@ -22,6 +25,10 @@ CREATE TABLE TG_FAMILY (
     REVOKED_REASON      VARCHAR(64),
     USER_AGENT          VARCHAR(512),
     REMOTE_ADDRESS      VARCHAR(64),
+    GENERATION          BIGINT,
+    TOKEN_HASH          VARCHAR(64),
+    TOKEN_SECRET_ID     VARCHAR(64),
+    TOKEN_ISSUED_AT     BIGINT,
     PRIMARY KEY (FAMILY_ID)
 );
 CREATE INDEX TG_FAMILY_SUBJECT_IX ON TG_FAMILY (ISSUER, SUBJECT);
@@ -30,7 +37,8 @@ CREATE INDEX TG_FAMILY_IDLE_IX ON TG_FAMILY (IDLE_EXPIRES_AT);
 CREATE INDEX TG_FAMILY_ABSOLUTE_IX ON TG_FAMILY (ABSOLUTE_EXPIRES_AT);
 CREATE INDEX TG_FAMILY_REVOKED_IX ON TG_FAMILY (REVOKED_AT);
 
--- TOKEN_HASH (the primary key) is the lookup of every refresh
+-- one row per token, as versions before the live-token columns wrote them: still read (such a token refreshes once more,
+-- into its family's row) and cleaned up (tokengate.cleanup-keep-rotated); no new rows are written
 CREATE TABLE TG_REFRESH_TOKEN (
     TOKEN_HASH     VARCHAR(64)  NOT NULL,
     ISSUER         VARCHAR(255) NOT NULL,

@@ -22,10 +22,10 @@ import io.tokengate.core.refresh.RefreshTokenHasher;
 /**
  * Fills a PostgreSQL schema with refresh-token families for the refresh benchmark, fast: the tables of TokenGate's
  * shipped DDL ({@code tokengate/ddl/tokengate-schema.sql}), rows streamed in with COPY, then the DDL's indexes and
- * ANALYZE. Every row belongs to the server's issuer; active families to {@code demo-client}, each with one active
- * refresh token hashed under the given secret (the server must run with the same {@code tokengate.refresh-token-secrets});
- * a random sample of their
- * tokens is written to a file for the load generator. Expired families (idle and absolute expiry a day ago) are
+ * ANALYZE. Every row belongs to the server's issuer; active families to {@code demo-client}, each with its first refresh
+ * token (generation 0) in its row, hashed and tagged under the given secret (the server must run with the same
+ * {@code tokengate.refresh-token-secrets}); a sample of their tokens, spread over the table, is written to a file for the
+ * load generator. Expired families (idle and absolute expiry a day ago) are
  * what a cleanup run must delete.
  *
  * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.RefreshData jdbcUrl schema secret activeFamilies expiredFamilies \
@@ -124,41 +124,26 @@ public final class RefreshData {
         double nextSampled = 0;
         List<String> sampled = new ArrayList<>(sample);
         PGConnection pg = c.unwrap(PGConnection.class);
-        List<String[]> tokens = new ArrayList<>(active + expired);
         try (CsvCopy families = new CsvCopy(pg, "COPY tg_family (family_id, issuer, subject, client_id, scopes, groups_json, auth_time, created_at,"
-                + " last_used_at, idle_expires_at, absolute_expires_at, state, revoked_at, revoked_reason, user_agent, remote_address)"
-                + " FROM STDIN (FORMAT csv)")) {
+                + " last_used_at, idle_expires_at, absolute_expires_at, state, revoked_at, revoked_reason, user_agent, remote_address,"
+                + " generation, token_hash, token_secret_id, token_issued_at) FROM STDIN (FORMAT csv)")) {
             for (int i = 0; i < active + expired; i++) {
                 boolean live = i < active;
                 String familyId = id(random, 16);
                 long created = live ? now - 3_600_000L : now - 40 * day;
                 long idle = live ? now + 14 * day : now - day;
                 long absolute = live ? now + 30 * day : now - day;
+                String token = hasher.firstToken(familyId);
                 families.row().append(familyId).append(',').append(issuer).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
                         .append(created).append(',').append(created).append(',').append(idle).append(',').append(absolute)
-                        .append(",ACTIVE,,,bench,127.0.0.1\n");
-                String hash;
-                if (live) {
-                    String token = hasher.newToken();
-                    hash = hasher.hash(token);
-                    if (i >= nextSampled && sampled.size() < sample) {
-                        sampled.add(token);
-                        nextSampled += every;
-                    }
-                } else {
-                    hash = id(random, 32); // never presented: any unique value
+                        .append(",ACTIVE,,,bench,127.0.0.1,0,").append(hasher.hash(token)).append(',').append(hasher.currentSecretId()).append(',')
+                        .append(created).append('\n');
+                if (live && i >= nextSampled && sampled.size() < sample) {
+                    sampled.add(token);
+                    nextSampled += every;
                 }
-                tokens.add(new String[] {hash, familyId, Long.toString(created)});
             }
             families.finish();
-        }
-        try (CsvCopy records = new CsvCopy(pg, "COPY tg_refresh_token (token_hash, issuer, secret_id, family_id, state, issued_at, rotated_at,"
-                + " successor_hash) FROM STDIN (FORMAT csv)")) {
-            for (String[] t : tokens) {
-                records.row().append(t[0]).append(',').append(issuer).append(',').append(hasher.currentSecretId()).append(',').append(t[1]).append(",ACTIVE,")
-                        .append(t[2]).append(",,\n");
-            }
-            records.finish();
         }
         return sampled;
     }

@@ -10,9 +10,8 @@ import org.jose4j.json.JsonUtil;
 import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientRegistry;
 import io.tokengate.core.refresh.RefreshTokenFamily;
-import io.tokengate.core.refresh.RefreshTokenRecord;
+import io.tokengate.core.refresh.KnownToken;
 import io.tokengate.core.refresh.RefreshTokenService;
-import io.tokengate.core.refresh.TokenState;
 import io.tokengate.core.validation.AccessTokenPrincipal;
 import io.tokengate.core.validation.AccessTokenValidator;
 import io.tokengate.core.validation.ValidationResult;
@@ -59,16 +58,14 @@ public final class IntrospectionEndpoint {
 
     /** The refresh token's answer, or null when it is not a refresh token of this server. */
     private Map<String, Object> refresh(ClientRegistration client, String token) {
-        Optional<RefreshTokenRecord> record = refreshTokens.find(token);
-        if (record.isEmpty()) {
+        Optional<KnownToken> known = refreshTokens.find(token);
+        if (known.isEmpty()) {
             return null;
         }
-        Optional<RefreshTokenFamily> family = refreshTokens.family(record.get().familyId());
-        if (family.isEmpty() || !family.get().clientId().equals(client.clientId()) || record.get().state() != TokenState.ACTIVE
-                || !family.get().usableAt(clock.instant())) {
+        RefreshTokenFamily f = known.get().family();
+        if (!f.clientId().equals(client.clientId()) || !known.get().live() || !f.usableAt(clock.instant())) {
             return inactive();
         }
-        RefreshTokenFamily f = family.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("active", true);
         body.put("client_id", f.clientId());
@@ -76,7 +73,7 @@ public final class IntrospectionEndpoint {
         if (!f.scopes().isEmpty()) {
             body.put("scope", String.join(" ", f.scopes()));
         }
-        body.put("iat", record.get().issuedAt().getEpochSecond());
+        body.put("iat", known.get().issuedAt().getEpochSecond());
         body.put("exp", f.expiresAt().getEpochSecond());
         body.put("sid", f.familyId());
         return body;

@@ -207,13 +207,8 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     }
 
     @Override
-    public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+    public void createFamily(RefreshTokenFamily family, CurrentToken firstToken) {
         store().createFamily(family, firstToken);
-    }
-
-    @Override
-    public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-        return store().findToken(tokenHash);
     }
 
     @Override
@@ -222,13 +217,23 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     }
 
     @Override
+    public Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
+        return store().findFamilyAndToken(familyId);
+    }
+
+    @Override
+    public RotationResult advance(String familyId, long generation, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
+        return store().advance(familyId, generation, successor, now, newIdleExpiresAt);
+    }
+
+    @Override
     public Optional<TokenAndFamily> findTokenAndFamily(String tokenHash) {
         return store().findTokenAndFamily(tokenHash);
     }
 
     @Override
-    public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
-        return store().rotate(presentedHash, successor, now, newIdleExpiresAt);
+    public RotationResult rotate(String presentedHash, String familyId, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
+        return store().rotate(presentedHash, familyId, successor, now, newIdleExpiresAt);
     }
 
     @Override

@@ -40,8 +40,8 @@ final class FamilyIssuer {
         RefreshTokenFamily family = new RefreshTokenFamily(familyId, grant.subject(), client.clientId(), grant.scopes(), grant.groups(),
                 grant.authTime(), now, now, idle, absolute, FamilyState.ACTIVE, null, null,
                 truncate(grant.userAgent(), 512), truncate(grant.remoteAddress(), 64));
-        String token = hasher.newToken();
-        store.createFamily(family, RefreshTokenRecord.active(hasher.hash(token), hasher.currentSecretId(), familyId, now));
+        String token = hasher.firstToken(familyId);
+        store.createFamily(family, new CurrentToken(0, hasher.hash(token), hasher.currentSecretId(), now));
         IssuedAccessToken at = minter.mint(client, AccessTokenMinter.Caller.of(family, grant.scopes()), now);
         events.emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), familyId, grant.remoteAddress()));
         return new TokenPair(at, token, idle, grant.scopes(), familyId, now);

@@ -16,8 +16,8 @@ import io.tokengate.core.revocation.Revocation;
 
 /**
  * A refresh-token store in the memory of one JVM, for tests and demos: everything is lost on restart and it is
- * not shared between servers. Writes are serialized by one lock, which makes {@link #rotate} a compare-and-set;
- * reads take no lock.
+ * not shared between servers. Each family is one entry, its live token with it. Writes are serialized by one lock,
+ * which makes {@link #advance} a compare-and-set; reads take no lock.
  */
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     private final InMemoryKeySetStore keySets = new InMemoryKeySetStore();
@@ -28,78 +28,56 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         return keySets;
     }
 
-    private final Map<String, RefreshTokenFamily> families = new ConcurrentHashMap<>();
-    private final Map<String, RefreshTokenRecord> tokens = new ConcurrentHashMap<>();
-    /** familyId → hashes of its tokens, for revocation and cleanup; guarded by {@code this}. */
-    private final Map<String, List<String>> tokensOfFamily = new ConcurrentHashMap<>();
+    /** familyId → the family and its live token, replaced whole on every change. */
+    private final Map<String, FamilyAndToken> families = new ConcurrentHashMap<>();
     /** kind|key → the cut. */
     private final Map<String, Revocation> revocations = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
-        if (families.containsKey(family.familyId()) || tokens.containsKey(firstToken.tokenHash())) {
-            throw new IllegalStateException("family or token already stored");
+    public synchronized void createFamily(RefreshTokenFamily family, CurrentToken firstToken) {
+        if (families.containsKey(family.familyId())) {
+            throw new IllegalStateException("family already stored");
         }
-        families.put(family.familyId(), family);
-        tokens.put(firstToken.tokenHash(), firstToken);
-        List<String> list = new ArrayList<>();
-        list.add(firstToken.tokenHash());
-        tokensOfFamily.put(family.familyId(), list);
-    }
-
-    @Override
-    public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-        return Optional.ofNullable(tokens.get(tokenHash));
+        families.put(family.familyId(), new FamilyAndToken(family, firstToken));
     }
 
     @Override
     public Optional<RefreshTokenFamily> findFamily(String familyId) {
+        return findFamilyAndToken(familyId).map(FamilyAndToken::family);
+    }
+
+    @Override
+    public Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
         return Optional.ofNullable(families.get(familyId));
     }
 
     @Override
-    public synchronized RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
-        RefreshTokenRecord presented = tokens.get(presentedHash);
-        if (presented == null) {
+    public synchronized RotationResult advance(String familyId, long generation, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
+        FamilyAndToken f = families.get(familyId);
+        if (f == null) {
             return RotationResult.NOT_FOUND;
         }
-        RefreshTokenFamily family = families.get(presented.familyId());
-        if (presented.state() != TokenState.ACTIVE || family == null || family.state() != FamilyState.ACTIVE) {
+        if (f.family().state() != FamilyState.ACTIVE || f.token() == null || f.token().generation() != generation) {
             return RotationResult.NOT_ACTIVE;
         }
-        // lock-free readers must never see a rotated token whose successor is not there yet:
-        // successor and family first, the presented token's new state last
-        tokens.put(successor.tokenHash(), successor);
-        tokensOfFamily.get(family.familyId()).add(successor.tokenHash());
-        families.put(family.familyId(), family.touched(now, newIdleExpiresAt));
-        tokens.put(presentedHash, new RefreshTokenRecord(presentedHash, presented.secretId(), presented.familyId(),
-                TokenState.ROTATED, presented.issuedAt(), now, successor.tokenHash()));
+        families.put(familyId, new FamilyAndToken(f.family().touched(now, newIdleExpiresAt), successor));
         return RotationResult.ROTATED;
     }
 
     @Override
     public synchronized boolean revokeFamily(String familyId, Instant now, String reason) {
-        RefreshTokenFamily family = families.get(familyId);
-        if (family == null || family.state() != FamilyState.ACTIVE) {
+        FamilyAndToken f = families.get(familyId);
+        if (f == null || f.family().state() != FamilyState.ACTIVE) {
             return false;
         }
-        // tokens first, then the family: a reader that sees the family active may still see active tokens,
-        // never the reverse
-        for (String hash : tokensOfFamily.getOrDefault(familyId, List.of())) {
-            RefreshTokenRecord t = tokens.get(hash);
-            if (t != null && t.state() == TokenState.ACTIVE) {
-                tokens.put(hash, new RefreshTokenRecord(hash, t.secretId(), familyId, TokenState.REVOKED, t.issuedAt(), t.rotatedAt(),
-                        t.successorHash()));
-            }
-        }
-        families.put(familyId, family.revoked(now, reason));
+        families.put(familyId, new FamilyAndToken(f.family().revoked(now, reason), f.token()));
         return true;
     }
 
     @Override
     public synchronized List<String> revokeFamiliesOfSubject(String subject, Instant now, String reason) {
         List<String> ids = new ArrayList<>();
-        for (RefreshTokenFamily f : List.copyOf(families.values())) {
+        for (RefreshTokenFamily f : families()) {
             if (f.subject().equals(subject) && revokeFamily(f.familyId(), now, reason)) {
                 ids.add(f.familyId());
             }
@@ -110,7 +88,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     @Override
     public synchronized List<String> revokeFamiliesOfClient(String clientId, Instant now, String reason) {
         List<String> ids = new ArrayList<>();
-        for (RefreshTokenFamily f : List.copyOf(families.values())) {
+        for (RefreshTokenFamily f : families()) {
             if (f.clientId().equals(clientId) && revokeFamily(f.familyId(), now, reason)) {
                 ids.add(f.familyId());
             }
@@ -121,7 +99,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     @Override
     public List<RefreshTokenFamily> familiesOfSubject(String subject) {
         List<RefreshTokenFamily> out = new ArrayList<>();
-        for (RefreshTokenFamily f : families.values()) {
+        for (RefreshTokenFamily f : families()) {
             if (f.subject().equals(subject)) {
                 out.add(f);
             }
@@ -133,16 +111,12 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     @Override
     public synchronized int deleteExpired(Instant now, Instant revokedBefore, int batchSize) {
         int deleted = 0;
-        for (Iterator<RefreshTokenFamily> it = families.values().iterator(); it.hasNext() && deleted < batchSize; ) {
-            RefreshTokenFamily f = it.next();
+        for (Iterator<FamilyAndToken> it = families.values().iterator(); it.hasNext() && deleted < batchSize; ) {
+            RefreshTokenFamily f = it.next().family();
             boolean expired = !now.isBefore(f.expiresAt());
             boolean longRevoked = f.state() == FamilyState.REVOKED && f.revokedAt() != null && f.revokedAt().isBefore(revokedBefore);
             if (expired || longRevoked) {
                 it.remove();
-                for (String hash : tokensOfFamily.getOrDefault(f.familyId(), List.of())) {
-                    tokens.remove(hash);
-                }
-                tokensOfFamily.remove(f.familyId());
                 deleted++;
             }
         }
@@ -157,7 +131,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     @Override
     public List<Revocation> liveRevocations(Instant now, Duration notBeforeLife) {
         List<Revocation> out = new ArrayList<>(revocations.values().stream().filter(r -> r.dropAt().isAfter(now)).toList());
-        for (RefreshTokenFamily f : families.values()) {
+        for (RefreshTokenFamily f : families()) {
             if (f.state() == FamilyState.REVOKED && f.revokedAt() != null && f.revokedAt().plus(notBeforeLife).isAfter(now)) {
                 out.add(new Revocation(Revocation.Kind.FAMILY, f.familyId(), f.revokedAt(), f.revokedAt().plus(notBeforeLife)));
             }
@@ -180,25 +154,12 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         return deleted;
     }
 
-    @Override
-    public synchronized int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
-        int deleted = 0;
-        for (Iterator<RefreshTokenRecord> it = tokens.values().iterator(); it.hasNext() && deleted < batchSize; ) {
-            RefreshTokenRecord t = it.next();
-            if (t.state() == TokenState.ROTATED && t.rotatedAt() != null && t.rotatedAt().isBefore(rotatedBefore)) {
-                it.remove();
-                List<String> ofFamily = tokensOfFamily.get(t.familyId());
-                if (ofFamily != null) {
-                    ofFamily.remove(t.tokenHash());
-                }
-                deleted++;
-            }
-        }
-        return deleted;
+    private List<RefreshTokenFamily> families() {
+        return families.values().stream().map(FamilyAndToken::family).toList();
     }
 
-    /** Number of token records held (for tests). */
-    public int tokenCount() {
-        return tokens.size();
+    /** Number of families held (for tests). */
+    public int familyCount() {
+        return families.size();
     }
 }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the store keeps of one refresh token: never the token, only its keyed hash.
+ * The row an earlier TokenGate version kept for each refresh token it issued: never the token, only its keyed hash.
+ * Such rows are still read (their live tokens refresh once more, into a family's {@link CurrentToken}) and cleaned up;
+ * no new ones are written.
  *
  * @param tokenHash     base64url HMAC-SHA-256 of the token under the secret {@code secretId}; the lookup key
  * @param secretId      id of the hashing secret
@@ -24,7 +26,7 @@ public record RefreshTokenRecord(String tokenHash, String secretId, String famil
         Objects.requireNonNull(issuedAt, "issuedAt");
     }
 
-    /** A new active token. */
+    /** An active token row (as earlier versions wrote them). */
     public static RefreshTokenRecord active(String tokenHash, String secretId, String familyId, Instant issuedAt) {
         return new RefreshTokenRecord(tokenHash, secretId, familyId, TokenState.ACTIVE, issuedAt, null, null);
     }

@@ -91,19 +91,22 @@ public final class RefreshTokenService {
         return rotation.refresh(client, presentedToken, requestedScopes, remoteAddress);
     }
 
-    /** A family by its id (e.g. the {@code familyId} of a record from {@link #find(String)}). */
+    /** A family by its id. */
     public Optional<RefreshTokenFamily> family(String familyId) {
         return store.findFamily(familyId);
     }
 
-    /** Finds the stored record of a presented token, trying every hashing secret, comparing in constant time. */
-    public Optional<RefreshTokenRecord> find(String presentedToken) {
-        return lookup.record(presentedToken);
+    /**
+     * What the store knows of a presented token: its family and whether it is the family's live token; empty for a
+     * token this server never issued (or whose family is gone). Hashes and tags are compared in constant time.
+     */
+    public Optional<KnownToken> find(String presentedToken) {
+        return lookup.find(presentedToken);
     }
 
-    /** The family of a presented token, if the token is known. */
+    /** The family of a presented token (its live token or an earlier one), if the token is known. */
     public Optional<RefreshTokenFamily> familyOf(String presentedToken) {
-        return lookup.family(presentedToken);
+        return lookup.find(presentedToken).map(KnownToken::family);
     }
 
     /** The subject's families, newest first: the device inventory. */
@@ -148,7 +151,7 @@ public final class RefreshTokenService {
 
     /**
      * One cleanup batch: up to {@code batchSize} families that can never refresh again (as
-     * {@link #cleanUp(Duration, int)}), up to {@code batchSize} records of tokens rotated longer ago than
+     * {@link #cleanUp(Duration, int)}), up to {@code batchSize} token rows of an earlier version rotated longer ago than
      * {@code keepRotatedFor} (null: kept while their family lives), and up to {@code batchSize} stored revocations
      * whose tokens have all expired. Safe to run on several servers at once.
      */

@@ -15,11 +15,13 @@ import io.tokengate.core.revocation.RevocationRegistry;
 import io.tokengate.core.token.IssuedAccessToken;
 
 /**
- * A refresh (RFC 6749 §6, RFC 9700 §4.14): an active token is rotated exactly once (the store's compare-and-set); a
- * rotated token inside the client's retry window, with its successor unused, gets that same successor again (a lost
- * response never logs a user out); any other use of a rotated token is reuse, and its family is revoked — its
- * access tokens cut first, then the family revoked in the store, so a failure in between errs on the side of
- * revocation (and the next replay cuts again).
+ * A refresh (RFC 6749 §6, RFC 9700 §4.14): the family's live token is rotated exactly once (the store's compare-and-set
+ * on the generation); the token just before it, inside the client's retry window and with its successor unused, gets
+ * that same successor again (a lost response never logs a user out); any other earlier token of the family — known as
+ * the family's own by the generation and tag inside it, however old — is reuse, and the family is revoked: its access
+ * tokens cut first, then the family revoked in the store, so a failure in between errs on the side of revocation (and
+ * the next replay cuts again). A token whose tag does not verify is merely invalid and touches nothing. Tokens of an
+ * earlier version (a stored row each) refresh once more, into the family's generation 1.
  */
 final class Rotation {
     private static final System.Logger LOG = System.getLogger(Rotation.class.getName());
@@ -50,85 +52,155 @@ final class Rotation {
     RefreshOutcome refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress) {
         // every token minted below carries this instant as iat: a revocation landing meanwhile is later, so it covers it
         Presented p = new Presented(client, presentedToken, requestedScopes, remoteAddress, clock.instant());
-        Optional<RefreshTokenStore.TokenAndFamily> found = lookup.withFamily(presentedToken);
-        if (found.isEmpty()) {
+        Optional<RefreshTokenHasher.Decoded> decoded = hasher.decode(presentedToken);
+        if (decoded.isPresent()) {
+            return refresh(p, decoded.get());
+        }
+        return TokenLookup.mayBeLegacy(presentedToken) ? refreshLegacy(p) : RefreshOutcome.rejected(Reason.UNKNOWN);
+    }
+
+    /** A token of this version: its family's live one is rotated, an earlier one is a retry or reuse. */
+    private RefreshOutcome refresh(Presented p, RefreshTokenHasher.Decoded token) {
+        Optional<RefreshTokenStore.FamilyAndToken> found = store.findFamilyAndToken(token.familyId());
+        if (found.isEmpty() || found.get().token() == null) {
             return RefreshOutcome.rejected(Reason.UNKNOWN);
         }
-        RefreshTokenRecord record = found.get().token();
         RefreshTokenFamily family = found.get().family();
-        if (!family.clientId().equals(client.clientId())) {
+        CurrentToken live = found.get().token();
+        RefreshOutcome refused = refused(p, family);
+        if (refused != null) {
+            return refused;
+        }
+        if (token.generation() != live.generation()) {
+            // later than the live one: never issued (the tag is right, so only a secret or a database gone astray makes one)
+            return token.generation() > live.generation() ? RefreshOutcome.rejected(Reason.UNKNOWN) : retryOrReuse(p, family, live);
+        }
+        if (!hasher.knows(live.secretId())) {
+            CoreLog.SECRET_UNKNOWN_HERE.log(LOG, live.secretId());
+            return RefreshOutcome.rejected(Reason.SECRET_UNKNOWN_HERE);
+        }
+        if (!RefreshTokenHasher.sameHash(hasher.hash(p.token(), live.secretId()), live.tokenHash())) {
+            return RefreshOutcome.rejected(Reason.UNKNOWN); // a right tag on another body than the live token's: not ours
+        }
+        Set<String> scopes = narrow(grantedScopes(family, p.client()), p.requestedScopes());
+        if (scopes == null) {
+            return RefreshOutcome.rejected(Reason.SCOPE_EXCEEDS_GRANT); // refused before anything is consumed
+        }
+        String secretId = hasher.currentSecretId();
+        String successor = hasher.successorOf(p.token(), family.familyId(), live.generation() + 1, secretId);
+        Instant idle = min(p.now().plus(p.client().refreshIdleTimeout()), family.absoluteExpiresAt());
+        RotationResult result = store.advance(family.familyId(), live.generation(),
+                new CurrentToken(live.generation() + 1, hasher.hash(successor, secretId), secretId, p.now()), p.now(), idle);
+        if (result == RotationResult.ROTATED) {
+            return refreshed(p, family, scopes, successor, idle, false);
+        }
+        // another request advanced it (or revoked it) a moment ago: decide as for any earlier token
+        Optional<RefreshTokenStore.FamilyAndToken> again = result == RotationResult.NOT_FOUND ? Optional.empty()
+                : store.findFamilyAndToken(family.familyId());
+        if (again.isEmpty() || again.get().token() == null) {
+            return RefreshOutcome.rejected(Reason.UNKNOWN);
+        }
+        refused = refused(p, again.get().family());
+        if (refused != null) {
+            return refused;
+        }
+        return again.get().token().generation() > token.generation() ? retryOrReuse(p, again.get().family(), again.get().token())
+                : RefreshOutcome.rejected(Reason.UNKNOWN);
+    }
+
+    /** Why a refresh of a token of this family is refused before its generation matters, or null. */
+    private RefreshOutcome refused(Presented p, RefreshTokenFamily family) {
+        if (!family.clientId().equals(p.client().clientId())) {
             return RefreshOutcome.rejected(Reason.ANOTHER_CLIENT);
         }
-        if (family.state() != FamilyState.ACTIVE || record.state() == TokenState.REVOKED) {
+        if (family.state() != FamilyState.ACTIVE) {
             reassertRevocation(family, p.now());
             return RefreshOutcome.rejected(Reason.REVOKED);
         }
         if (!family.usableAt(p.now())) {
             return RefreshOutcome.rejected(Reason.EXPIRED);
         }
-        if (record.state() == TokenState.ACTIVE) {
-            Set<String> scopes = narrow(grantedScopes(family, client), requestedScopes);
-            if (scopes == null) {
-                return RefreshOutcome.rejected(Reason.SCOPE_EXCEEDS_GRANT); // refused before anything is consumed
-            }
-            String successor = hasher.successorOf(presentedToken, hasher.currentSecretId());
-            Instant idle = min(p.now().plus(client.refreshIdleTimeout()), family.absoluteExpiresAt());
-            RotationResult result = store.rotate(record.tokenHash(),
-                    RefreshTokenRecord.active(hasher.hash(successor), hasher.currentSecretId(), family.familyId(), p.now()), p.now(), idle);
-            if (result == RotationResult.ROTATED) {
-                IssuedAccessToken at = minter.mint(client, AccessTokenMinter.Caller.of(family, scopes), p.now());
-                events.emit(new TokenEvent.Refreshed(p.now(), client.clientId(), family.subject(), family.familyId(), remoteAddress, false));
-                return new RefreshOutcome.Refreshed(new TokenPair(at, successor, idle, scopes, family.familyId(), p.now()));
-            }
-            if (result == RotationResult.NOT_FOUND) {
-                return RefreshOutcome.rejected(Reason.UNKNOWN);
-            }
-            // another request rotated it a moment ago: decide as for any rotated token
-            Optional<RefreshTokenRecord> again = store.findToken(record.tokenHash());
-            Optional<RefreshTokenFamily> familyAgain = again.flatMap(r -> store.findFamily(r.familyId()));
-            if (again.isEmpty() || familyAgain.isEmpty()) {
-                return RefreshOutcome.rejected(Reason.UNKNOWN);
-            }
-            record = again.get();
-            family = familyAgain.get();
-            if (family.state() != FamilyState.ACTIVE || record.state() != TokenState.ROTATED) {
-                return RefreshOutcome.rejected(Reason.REVOKED);
-            }
-        }
-        return retryOrReuse(p, record, family);
+        return null;
     }
 
     /**
-     * A rotated token came back: the same successor again if this is a retry inside the window and the successor
-     * is unused; otherwise reuse. The scope is checked only once it is a retry, so a thief probing with another
-     * scope still trips reuse detection.
+     * An earlier token of the family came back: the live token again if this is the token just before it, inside the
+     * window since the live one was issued (so it is unused) and the live token is its successor; otherwise reuse. The
+     * scope is checked only once it is a retry, so a thief probing with another scope still trips reuse detection.
      */
-    private RefreshOutcome retryOrReuse(Presented p, RefreshTokenRecord record, RefreshTokenFamily family) {
+    private RefreshOutcome retryOrReuse(Presented p, RefreshTokenFamily family, CurrentToken live) {
         Duration window = p.client().retryWindow();
-        if (!window.isZero() && record.rotatedAt() != null && p.now().isBefore(record.rotatedAt().plus(window))
-                && record.successorHash() != null) {
-            Optional<RefreshTokenRecord> successorRecord = store.findToken(record.successorHash());
-            if (successorRecord.isPresent() && successorRecord.get().state() == TokenState.ACTIVE) {
-                String secretId = successorRecord.get().secretId();
-                if (hasher.hash(p.token(), secretId) == null) {
-                    CoreLog.SECRET_UNKNOWN_HERE.log(LOG, secretId);
-                    return RefreshOutcome.rejected(Reason.SECRET_UNKNOWN_HERE);
+        if (!window.isZero() && p.now().isBefore(live.issuedAt().plus(window))) {
+            if (!hasher.knows(live.secretId())) {
+                CoreLog.SECRET_UNKNOWN_HERE.log(LOG, live.secretId());
+                return RefreshOutcome.rejected(Reason.SECRET_UNKNOWN_HERE);
+            }
+            String successor = hasher.successorOf(p.token(), family.familyId(), live.generation(), live.secretId());
+            if (RefreshTokenHasher.sameHash(hasher.hash(successor, live.secretId()), live.tokenHash())) {
+                Set<String> scopes = narrow(grantedScopes(family, p.client()), p.requestedScopes());
+                if (scopes == null) {
+                    return RefreshOutcome.rejected(Reason.SCOPE_EXCEEDS_GRANT);
                 }
-                String successor = hasher.successorOf(p.token(), secretId);
-                if (RefreshTokenHasher.sameHash(hasher.hash(successor, secretId), record.successorHash())) {
-                    Set<String> scopes = narrow(grantedScopes(family, p.client()), p.requestedScopes());
-                    if (scopes == null) {
-                        return RefreshOutcome.rejected(Reason.SCOPE_EXCEEDS_GRANT);
-                    }
-                    IssuedAccessToken at = minter.mint(p.client(), AccessTokenMinter.Caller.of(family, scopes), p.now());
-                    events.emit(new TokenEvent.Refreshed(p.now(), p.client().clientId(), family.subject(), family.familyId(),
-                            p.remoteAddress(), true));
-                    return new RefreshOutcome.Refreshed(new TokenPair(at, successor, family.expiresAt(), scopes, family.familyId(), p.now()));
-                }
+                return refreshed(p, family, scopes, successor, family.expiresAt(), true);
             }
         }
         reused(p, family);
         return RefreshOutcome.rejected(Reason.REUSED);
+    }
+
+    /**
+     * A token of an earlier version (a stored row): the active one refreshes once more, into the family's generation 1;
+     * a rotated one is a retry (its successor is that generation 1, unused, inside the window) or reuse.
+     */
+    private RefreshOutcome refreshLegacy(Presented p) {
+        Optional<RefreshTokenStore.TokenAndFamily> found = lookup.legacyWithFamily(p.token());
+        if (found.isEmpty()) {
+            return RefreshOutcome.rejected(Reason.UNKNOWN);
+        }
+        RefreshTokenRecord record = found.get().token();
+        RefreshTokenFamily family = found.get().family();
+        RefreshOutcome refused = refused(p, family);
+        if (refused != null) {
+            return refused;
+        }
+        if (record.state() == TokenState.REVOKED) {
+            return RefreshOutcome.rejected(Reason.REVOKED);
+        }
+        if (record.state() == TokenState.ACTIVE) {
+            Set<String> scopes = narrow(grantedScopes(family, p.client()), p.requestedScopes());
+            if (scopes == null) {
+                return RefreshOutcome.rejected(Reason.SCOPE_EXCEEDS_GRANT);
+            }
+            String secretId = hasher.currentSecretId();
+            String successor = hasher.successorOf(p.token(), family.familyId(), 1, secretId);
+            Instant idle = min(p.now().plus(p.client().refreshIdleTimeout()), family.absoluteExpiresAt());
+            RotationResult result = store.rotate(record.tokenHash(), family.familyId(),
+                    new CurrentToken(1, hasher.hash(successor, secretId), secretId, p.now()), p.now(), idle);
+            if (result == RotationResult.ROTATED) {
+                return refreshed(p, family, scopes, successor, idle, false);
+            }
+            if (result == RotationResult.NOT_FOUND) {
+                return RefreshOutcome.rejected(Reason.UNKNOWN);
+            }
+        }
+        // rotated (before, or by the request that just won): a retry only into the family's generation 1
+        Optional<RefreshTokenStore.FamilyAndToken> now = store.findFamilyAndToken(family.familyId());
+        if (now.isEmpty() || now.get().family().state() != FamilyState.ACTIVE) {
+            return RefreshOutcome.rejected(Reason.REVOKED);
+        }
+        CurrentToken live = now.get().token();
+        if (live != null && live.generation() == 1) {
+            return retryOrReuse(p, now.get().family(), live);
+        }
+        reused(p, now.get().family());
+        return RefreshOutcome.rejected(Reason.REUSED);
+    }
+
+    private RefreshOutcome refreshed(Presented p, RefreshTokenFamily family, Set<String> scopes, String successor, Instant expiresAt,
+                                     boolean retry) {
+        IssuedAccessToken at = minter.mint(p.client(), AccessTokenMinter.Caller.of(family, scopes), p.now());
+        events.emit(new TokenEvent.Refreshed(p.now(), p.client().clientId(), family.subject(), family.familyId(), p.remoteAddress(), retry));
+        return new RefreshOutcome.Refreshed(new TokenPair(at, successor, expiresAt, scopes, family.familyId(), p.now()));
     }
 
     /** The family is compromised: cut its access tokens (idempotent), then revoke it in the store. */

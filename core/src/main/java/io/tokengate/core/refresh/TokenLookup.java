@@ -1,10 +1,16 @@
 package io.tokengate.core.refresh;
 
 import java.util.Optional;
-import java.util.function.Function;
 
-/** Finds the stored record of a presented refresh token under each hashing secret, comparing hashes in constant time. */
+/**
+ * Tells what a presented refresh token is: a token of this version by the generation and tag inside it and its family's
+ * live token, a token of an earlier version by its stored row under each hashing secret (hashes compared in constant
+ * time).
+ */
 final class TokenLookup {
+    /** Tokens of earlier versions: 256 random bits, base64url. */
+    private static final int LEGACY_LENGTH = 43;
+
     private final RefreshTokenStore store;
     private final RefreshTokenHasher hasher;
 
@@ -13,28 +19,42 @@ final class TokenLookup {
         this.hasher = hasher;
     }
 
-    Optional<RefreshTokenRecord> record(String presentedToken) {
-        return byCandidateHash(presentedToken, store::findToken, RefreshTokenRecord::tokenHash);
+    /** Whether {@code token} has the shape of a token of an earlier version (a stored row each). */
+    static boolean mayBeLegacy(String token) {
+        return token != null && token.length() == LEGACY_LENGTH;
     }
 
-    /** The record and its family in one read of the store; empty if either is unknown. */
-    Optional<RefreshTokenStore.TokenAndFamily> withFamily(String presentedToken) {
-        return byCandidateHash(presentedToken, store::findTokenAndFamily, r -> r.token().tokenHash()).filter(r -> r.family() != null);
+    /**
+     * The family of a token this server issued and whether it is the live one; empty for anything else, and for a token
+     * with a right tag that is neither the live token nor earlier than it.
+     */
+    Optional<KnownToken> find(String presentedToken) {
+        Optional<RefreshTokenHasher.Decoded> decoded = hasher.decode(presentedToken);
+        if (decoded.isPresent()) {
+            return store.findFamilyAndToken(decoded.get().familyId()).filter(f -> f.token() != null).flatMap(f -> {
+                CurrentToken live = f.token();
+                long generation = decoded.get().generation();
+                if (generation < live.generation()) {
+                    return Optional.of(new KnownToken(f.family(), false, null));
+                }
+                boolean isLive = generation == live.generation()
+                        && RefreshTokenHasher.sameHash(hasher.hash(presentedToken, live.secretId()), live.tokenHash());
+                return isLive ? Optional.of(new KnownToken(f.family(), true, live.issuedAt())) : Optional.empty();
+            });
+        }
+        return legacyWithFamily(presentedToken).map(t -> new KnownToken(t.family(), t.token().state() == TokenState.ACTIVE,
+                t.token().issuedAt()));
     }
 
-    Optional<RefreshTokenFamily> family(String presentedToken) {
-        return record(presentedToken).flatMap(r -> store.findFamily(r.familyId()));
-    }
-
-    /** Current secret first. */
-    private <T> Optional<T> byCandidateHash(String presentedToken, Function<String, Optional<T>> lookUp, Function<T, String> storedHash) {
-        if (presentedToken == null || presentedToken.length() != 43) {
-            return Optional.empty(); // 256 bits in base64url; anything else was never issued here
+    /** The stored row of a token of an earlier version and its family; empty if either is unknown. Current secret first. */
+    Optional<RefreshTokenStore.TokenAndFamily> legacyWithFamily(String presentedToken) {
+        if (!mayBeLegacy(presentedToken)) {
+            return Optional.empty();
         }
         for (String hash : hasher.candidateHashes(presentedToken)) {
-            Optional<T> r = lookUp.apply(hash);
-            if (r.isPresent() && RefreshTokenHasher.sameHash(storedHash.apply(r.get()), hash)) {
-                return r;
+            Optional<RefreshTokenStore.TokenAndFamily> r = store.findTokenAndFamily(hash);
+            if (r.isPresent() && RefreshTokenHasher.sameHash(r.get().token().tokenHash(), hash)) {
+                return r.filter(t -> t.family() != null);
             }
         }
         return Optional.empty();

@@ -201,7 +201,12 @@ class TokenGateConfigurationTest {
         TokenGate tg = start(m);
         String rt = (String) EndpointFixture.json(tg.handoff().issue(new Handoff.Request("spa", "alice", Set.of(), null, null, null, null)))
                 .get("refresh_token");
-        assertEquals("new", tg.refreshTokens().find(rt).orElseThrow().secretId());
+        assertTrue(tg.refreshTokens().find(rt).orElseThrow().live());
+        java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
+        assertEquals("new", new io.tokengate.core.refresh.RefreshTokenHasher(new io.tokengate.core.refresh.RefreshTokenHasher.Secret("new",
+                d.decode(k2)), List.of()).decode(rt).orElseThrow().secretId(), "made under the first secret");
+        assertTrue(new io.tokengate.core.refresh.RefreshTokenHasher(new io.tokengate.core.refresh.RefreshTokenHasher.Secret("old",
+                d.decode(k1)), List.of()).decode(rt).isEmpty());
     }
 
     @Test

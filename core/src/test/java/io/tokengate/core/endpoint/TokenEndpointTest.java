@@ -536,7 +536,7 @@ class TokenEndpointTest {
             FaultyStore store = new FaultyStore();
             EndpointFixture fx = new EndpointFixture(store, List.of());
             Map<String, Object> login = fx.login();
-            store.failing.add("rotate");
+            store.failing.add("advance");
             assertError(fx.refresh((String) login.get("refresh_token")), 503, "temporarily_unavailable");
             assertTrue(fx.validator.validate((String) login.get("access_token")).isValid(), "bearer validation needs no store");
             store.failing.clear();

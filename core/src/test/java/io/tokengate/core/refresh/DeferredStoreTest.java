@@ -38,12 +38,12 @@ class DeferredStoreTest {
         assertFalse(store.open(), "the start does not fail");
         assertFalse(store.isOpen());
         for (int i = 0; i < 10; i++) {
-            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.findToken("h"));
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.findFamily("h"));
             assertTrue(e.getMessage().contains("jdbc/test"), e.getMessage());
         }
         assertEquals(1, attempts.get(), "requests inside the retry interval do not knock on the database");
         clock.advance(Duration.ofSeconds(5));
-        assertThrows(StoreUnavailableException.class, () -> store.findToken("h"));
+        assertThrows(StoreUnavailableException.class, () -> store.findFamily("h"));
         assertEquals(2, attempts.get(), "one attempt once the interval has passed");
     }
 
@@ -56,7 +56,7 @@ class DeferredStoreTest {
 
         databaseUp.set(true);
         clock.advance(Duration.ofSeconds(5));
-        assertTrue(store.findToken("h").isEmpty(), "the first request after the interval opens it");
+        assertTrue(store.findFamily("h").isEmpty(), "the first request after the interval opens it");
         assertTrue(store.isOpen());
         assertEquals(List.of("restore revocations"), ran);
         assertTrue(store.open());
@@ -127,13 +127,13 @@ class DeferredStoreTest {
             }
         });
         assertEquals(1, runs.get());
-        store.findToken("h");
+        store.findFamily("h");
         assertEquals(1, runs.get(), "not again inside the interval");
         clock.advance(Duration.ofSeconds(5));
-        store.findToken("h");
+        store.findFamily("h");
         assertEquals(2, runs.get(), "again after it, on the next use of the store");
         clock.advance(Duration.ofSeconds(5));
-        store.findToken("h");
+        store.findFamily("h");
         assertEquals(2, runs.get(), "and never once it succeeded");
     }
 
@@ -162,7 +162,7 @@ class DeferredStoreTest {
             assertFalse(attempt.get(10, TimeUnit.SECONDS), "the stopped application's store does not open");
             assertTrue(closedStore.get(), "what the attempt opened is closed");
             assertFalse(slow.open());
-            assertThrows(StoreUnavailableException.class, () -> slow.findToken("h"));
+            assertThrows(StoreUnavailableException.class, () -> slow.findFamily("h"));
         } finally {
             pool.shutdownNow();
         }
@@ -183,13 +183,13 @@ class DeferredStoreTest {
         }
 
         @Override
-        public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+        public void createFamily(RefreshTokenFamily family, CurrentToken firstToken) {
             delegate.createFamily(family, firstToken);
         }
 
         @Override
-        public java.util.Optional<RefreshTokenRecord> findToken(String tokenHash) {
-            return delegate.findToken(tokenHash);
+        public java.util.Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
+            return delegate.findFamilyAndToken(familyId);
         }
 
         @Override
@@ -198,8 +198,8 @@ class DeferredStoreTest {
         }
 
         @Override
-        public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, java.time.Instant now, java.time.Instant idle) {
-            return delegate.rotate(presentedHash, successor, now, idle);
+        public RotationResult advance(String familyId, long generation, CurrentToken successor, java.time.Instant now, java.time.Instant idle) {
+            return delegate.advance(familyId, generation, successor, now, idle);
         }
 
         @Override
@@ -225,11 +225,6 @@ class DeferredStoreTest {
         @Override
         public int deleteExpired(java.time.Instant now, java.time.Instant revokedBefore, int batchSize) {
             return delegate.deleteExpired(now, revokedBefore, batchSize);
-        }
-
-        @Override
-        public int deleteRotatedTokens(java.time.Instant rotatedBefore, int batchSize) {
-            return delegate.deleteRotatedTokens(rotatedBefore, batchSize);
         }
 
         @Override

@@ -71,19 +71,19 @@ class RefreshTokenLifecycleTest {
     }
 
     @Test
-    void storeHoldsOnlyKeyedHashesNeverTheTokens() {
+    void storeHoldsOnlyTheKeyedHashOfTheLiveTokenNeverATokenOrItsHistory() {
         Map<String, Object> login = f.login();
         String token = rt(login);
-        assertEquals(43, token.length(), "256 bits in base64url");
-        assertTrue(f.service.find(token).isPresent());
-        RefreshTokenRecord record = f.service.find(token).orElseThrow();
-        assertNotEquals(token, record.tokenHash());
-        assertEquals(f.hasher.hash(token), record.tokenHash());
-        assertEquals("s1", record.secretId());
+        String familyId = f.service.familyOf(token).orElseThrow().familyId();
+        CurrentToken first = f.store.findFamilyAndToken(familyId).orElseThrow().token();
+        assertEquals(new CurrentToken(0, f.hasher.hash(token), "s1", f.clock.instant()), first);
+        assertNotEquals(token, first.tokenHash());
+        f.clock.advance(Duration.ofSeconds(30));
         Map<String, Object> second = json(f.refresh(token));
-        RefreshTokenRecord rotated = f.store.findToken(record.tokenHash()).orElseThrow();
-        assertNotEquals(rt(second), rotated.successorHash(), "the successor is linked by its hash only");
-        assertEquals(f.hasher.hash(rt(second)), rotated.successorHash());
+        CurrentToken live = f.store.findFamilyAndToken(familyId).orElseThrow().token();
+        assertEquals(new CurrentToken(1, f.hasher.hash(rt(second)), "s1", f.clock.instant()), live,
+                "the successor replaced the first token: one hash, generation one more");
+        assertEquals(1, ((InMemoryRefreshTokenStore) f.store).familyCount());
     }
 
     @Test
@@ -270,6 +270,70 @@ class RefreshTokenLifecycleTest {
             assertTrue(f.validator.validate(at(phone)).isValid(), "the phone's access token lives");
             assertEquals(200, f.refresh(rt(phone)).status(), "the phone's session lives");
         }
+
+        @Test
+        void anyEarlierTokenOfALiveFamilyIsReuseHoweverManyRefreshesAgoAndHoweverLongAgo() {
+            List<String> tokens = new ArrayList<>(List.of(rt(f.login())));
+            for (int i = 0; i < 50; i++) {
+                f.clock.advance(Duration.ofHours(6)); // 300 hours: far beyond any retention of rotated tokens
+                tokens.add(rt(json(f.refresh(tokens.get(tokens.size() - 1)))));
+            }
+            String familyId = f.service.familyOf(tokens.get(50)).orElseThrow().familyId();
+            assertFalse(f.service.find(tokens.get(3)).orElseThrow().live(), "known as the family's, not its live token");
+            assertEquals("invalid_grant", error(f.refresh(tokens.get(3))));
+            assertEquals(FamilyState.REVOKED, f.store.findFamily(familyId).orElseThrow().state());
+            assertEquals(familyId, f.events(TokenEvent.ReuseDetected.class).get(0).familyId());
+            assertEquals("invalid_grant", error(f.refresh(tokens.get(50))), "the thief's or the user's live token: both dead");
+        }
+    }
+
+    /** From an attacker's side: tokens this server never made are merely invalid, whatever they name. */
+    @Nested
+    class Forgery {
+        @Test
+        void aTokenWithOneCharacterChangedIsInvalidAndRevokesNothing() {
+            Map<String, Object> login = f.login();
+            String old = rt(login);
+            String live = rt(json(f.refresh(old)));
+            f.clock.advance(Duration.ofSeconds(11));
+            for (String token : List.of(old, live)) {
+                for (int i = 0; i < token.length(); i += 7) {
+                    char c = token.charAt(i);
+                    assertEquals("invalid_grant", error(f.refresh(token.substring(0, i) + (c == 'x' ? 'y' : 'x') + token.substring(i + 1))));
+                }
+            }
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty(), "a forged earlier token is not reuse");
+            assertEquals(200, f.refresh(live).status(), "the session lives on");
+        }
+
+        @Test
+        void aTokenNamingARealFamilyUnderAnotherSecretIsInvalidAndRevokesNothing() {
+            Map<String, Object> login = f.login();
+            String familyId = f.service.familyOf(rt(login)).orElseThrow().familyId(); // public: the access token's sid
+            String live = rt(json(f.refresh(rt(login)))); // generation 1: a genuine generation 0 would now be reuse
+            f.clock.advance(Duration.ofSeconds(11));
+            RefreshTokenHasher attacker = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s1"), List.of());
+            assertEquals("invalid_grant", error(f.refresh(attacker.firstToken(familyId))));
+            assertEquals("invalid_grant", error(f.refresh(attacker.successorOf(rt(login), familyId, 0, "s1"))));
+            assertTrue(f.service.find(attacker.firstToken(familyId)).isEmpty());
+            assertEquals(FamilyState.ACTIVE, f.store.findFamily(familyId).orElseThrow().state());
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+            assertEquals(200, f.refresh(live).status());
+        }
+
+        @Test
+        void withTheSecretButWithoutTheLiveTokenNoTokenRefreshesAndNoneAheadRevokes() {
+            // what a leaked hashing secret alone gives: tokens with right tags, but never the live token's unguessable part
+            Map<String, Object> login = f.login();
+            String familyId = f.service.familyOf(rt(login)).orElseThrow().familyId();
+            assertEquals("invalid_grant", error(f.refresh(f.hasher.firstToken(familyId))), "generation 0 again, another body");
+            assertEquals("invalid_grant", error(f.refresh(f.hasher.successorOf("x".repeat(43), familyId, 1, "s1"))),
+                    "a generation the family has not reached");
+            assertTrue(f.service.find(f.hasher.firstToken(familyId)).isEmpty(), "nor is either known to introspection or revocation");
+            assertEquals(FamilyState.ACTIVE, f.store.findFamily(familyId).orElseThrow().state());
+            assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
+            assertEquals(200, f.refresh(rt(login)).status());
+        }
     }
 
     @Nested
@@ -455,9 +519,10 @@ class RefreshTokenLifecycleTest {
             // a restart with a new current secret, the old one kept for lookups
             RefreshTokenHasher rotated = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s2"), List.of(f.secret));
             RefreshTokenService service = new RefreshTokenService(f.store, rotated, f.issuer, f.revocation, null, f.clock);
-            assertEquals("s1", service.find(rt(login)).orElseThrow().secretId());
+            assertTrue(service.find(rt(login)).orElseThrow().live());
             TokenPair pair = refreshed(service.refresh(f.clients.find("demo-client").orElseThrow(), rt(login), null, "127.0.0.1"));
-            assertEquals("s2", service.find(pair.refreshToken()).orElseThrow().secretId(), "new hashes use the new secret");
+            assertEquals("s2", f.store.findFamilyAndToken(pair.familyId()).orElseThrow().token().secretId(), "new hashes use the new secret");
+            assertEquals("s2", rotated.decode(pair.refreshToken()).orElseThrow().secretId(), "and so do new tags");
             RefreshTokenHasher withoutOld = new RefreshTokenHasher(RefreshTokenHasher.generateSecret("s3"), List.of());
             assertTrue(new RefreshTokenService(f.store, withoutOld, f.issuer, f.revocation, null, f.clock).find(pair.refreshToken()).isEmpty(),
                     "a secret that is dropped takes its tokens with it");
@@ -477,16 +542,18 @@ class RefreshTokenLifecycleTest {
                     Set<String> successors = f.refreshConcurrently(presented, threads, pool);
                     assertEquals(1, successors.size(), "round " + round + ": every caller got the one successor");
                     token = successors.iterator().next();
-                    RefreshTokenRecord old = f.service.find(presented).orElseThrow();
-                    assertEquals(TokenState.ROTATED, old.state());
-                    assertEquals(f.hasher.hash(token), old.successorHash());
+                    KnownToken old = f.service.find(presented).orElseThrow();
+                    assertFalse(old.live());
+                    assertEquals(round + 1, f.hasher.decode(token).orElseThrow().generation());
+                    assertTrue(f.service.find(token).orElseThrow().live());
                 }
             } finally {
                 pool.shutdownNow();
             }
             RefreshTokenFamily family = f.service.familyOf(token).orElseThrow();
             assertEquals(FamilyState.ACTIVE, family.state());
-            assertEquals(201, ((InMemoryRefreshTokenStore) f.store).tokenCount(), "one token per round, plus the first");
+            assertEquals(1, ((InMemoryRefreshTokenStore) f.store).familyCount(), "one family, whatever the rounds");
+            assertEquals(200, f.store.findFamilyAndToken(family.familyId()).orElseThrow().token().generation());
             assertTrue(f.events(TokenEvent.ReuseDetected.class).isEmpty());
         }
     }

@@ -69,111 +69,105 @@ public abstract class RefreshTokenStoreContract {
                 now.plus(Duration.ofDays(14)), now.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null, "JUnit/5", "127.0.0.1");
     }
 
-    private RefreshTokenFamily newFamily(String subject, String clientId, String firstHash, Instant now) {
+    protected static CurrentToken token(long generation, Instant issuedAt) {
+        return new CurrentToken(generation, id("h"), "s1", issuedAt);
+    }
+
+    private RefreshTokenFamily newFamily(String subject, String clientId, Instant now) {
         RefreshTokenFamily f = family(id("fam"), subject, clientId, now);
-        store.createFamily(f, RefreshTokenRecord.active(firstHash, "s1", f.familyId(), now));
+        store.createFamily(f, token(0, now));
         return f;
     }
 
-    @Test
-    void createdFamilyAndTokenAreFoundWithEveryField() {
-        String hash = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", hash, T0);
-        assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
-        RefreshTokenRecord r = store.findToken(hash).orElseThrow();
-        assertEquals(RefreshTokenRecord.active(hash, "s1", f.familyId(), T0), r);
-        assertTrue(store.findToken(id("h")).isEmpty());
-        assertTrue(store.findFamily(id("fam")).isEmpty());
+    private CurrentToken live(RefreshTokenFamily f) {
+        return store.findFamilyAndToken(f.familyId()).orElseThrow().token();
     }
 
     @Test
-    void rotateMarksTheTokenRotatedStoresTheSuccessorAndSlidesTheFamily() {
-        String first = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
-        String second = id("h");
+    void createdFamilyAndItsFirstTokenAreFoundWithEveryField() {
+        RefreshTokenFamily f = family(id("fam"), id("alice"), "demo-client", T0);
+        CurrentToken first = token(0, T0);
+        store.createFamily(f, first);
+        assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
+        assertEquals(new RefreshTokenStore.FamilyAndToken(f, first), store.findFamilyAndToken(f.familyId()).orElseThrow());
+        assertTrue(store.findFamily(id("fam")).isEmpty());
+        assertTrue(store.findFamilyAndToken(id("fam")).isEmpty());
+    }
+
+    @Test
+    void advanceReplacesTheLiveTokenAndSlidesTheFamily() {
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
         Instant later = T0.plusSeconds(3600);
         Instant idle = later.plus(Duration.ofDays(14));
-        assertEquals(RotationResult.ROTATED, store.rotate(first, RefreshTokenRecord.active(second, "s1", f.familyId(), later), later, idle));
+        CurrentToken second = new CurrentToken(1, id("h"), "s2", later);
+        assertEquals(RotationResult.ROTATED, store.advance(f.familyId(), 0, second, later, idle));
 
-        RefreshTokenRecord old = store.findToken(first).orElseThrow();
-        assertEquals(TokenState.ROTATED, old.state());
-        assertEquals(later, old.rotatedAt());
-        assertEquals(second, old.successorHash());
-        assertEquals(TokenState.ACTIVE, store.findToken(second).orElseThrow().state());
-        RefreshTokenFamily after = store.findFamily(f.familyId()).orElseThrow();
-        assertEquals(later, after.lastUsedAt());
-        assertEquals(idle, after.idleExpiresAt());
-        assertEquals(f.absoluteExpiresAt(), after.absoluteExpiresAt());
+        RefreshTokenStore.FamilyAndToken after = store.findFamilyAndToken(f.familyId()).orElseThrow();
+        assertEquals(second, after.token(), "hash, generation, secret and issue of the successor, to the millisecond");
+        assertEquals(later, after.family().lastUsedAt());
+        assertEquals(idle, after.family().idleExpiresAt());
+        assertEquals(f.absoluteExpiresAt(), after.family().absoluteExpiresAt());
+        assertEquals(f.createdAt(), after.family().createdAt());
+        assertEquals(after.family(), store.findFamily(f.familyId()).orElseThrow());
     }
 
     @Test
-    void rotatingTheSameTokenTwiceSucceedsOnce() {
-        String first = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
-        assertEquals(RotationResult.ROTATED, store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0.plusSeconds(60)));
-        String loser = id("h");
-        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(first, RefreshTokenRecord.active(loser, "s1", f.familyId(), T0), T0, T0.plusSeconds(60)));
-        assertTrue(store.findToken(loser).isEmpty(), "the loser's successor was not stored");
+    void advancingTheSameGenerationTwiceSucceedsOnce() {
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
+        CurrentToken winner = token(1, T0);
+        assertEquals(RotationResult.ROTATED, store.advance(f.familyId(), 0, winner, T0, T0.plusSeconds(60)));
+        assertEquals(RotationResult.NOT_ACTIVE, store.advance(f.familyId(), 0, token(1, T0), T0, T0.plusSeconds(60)));
+        assertEquals(RotationResult.NOT_ACTIVE, store.advance(f.familyId(), 5, token(6, T0), T0, T0.plusSeconds(60)),
+                "a generation the family never had");
+        assertEquals(winner, live(f), "the losers' successors were not stored");
     }
 
     @Test
-    void tokenAndFamilyAreReadTogetherWithEveryField() {
-        String hash = id("h");
-        RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zo\u00eb"), "demo-client", Set.of("read", "write", "orders.read"),
-                Set.of("user", "\u7ba1\u7406\u8005", "quote\"and\\backslash"), T0.minusSeconds(5), T0, T0, T0.plus(Duration.ofDays(14)),
-                T0.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null, "Firefox/128 (X11)", "::1");
-        store.createFamily(f, RefreshTokenRecord.active(hash, "s1", f.familyId(), T0));
-        RefreshTokenStore.TokenAndFamily both = store.findTokenAndFamily(hash).orElseThrow();
-        assertEquals(store.findToken(hash).orElseThrow(), both.token());
-        assertEquals(f, both.family());
-
-        String next = id("h");
-        Instant later = T0.plusSeconds(60);
-        store.rotate(hash, RefreshTokenRecord.active(next, "s1", f.familyId(), later), later, later.plus(Duration.ofDays(14)));
-        RefreshTokenStore.TokenAndFamily rotated = store.findTokenAndFamily(hash).orElseThrow();
-        assertEquals(TokenState.ROTATED, rotated.token().state());
-        assertEquals(next, rotated.token().successorHash());
-        assertEquals(later, rotated.family().lastUsedAt());
-        assertEquals(store.findFamily(f.familyId()).orElseThrow(), store.findTokenAndFamily(next).orElseThrow().family());
-        assertTrue(store.findTokenAndFamily(id("h")).isEmpty());
-    }
-
-    @Test
-    void aLosingRotationLeavesTheFamilyAsTheWinnerLeftIt() {
-        String first = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+    void aLosingAdvanceLeavesTheFamilyAsTheWinnerLeftIt() {
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
         Instant won = T0.plusSeconds(10);
-        store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), won), won, won.plus(Duration.ofDays(14)));
+        store.advance(f.familyId(), 0, token(1, won), won, won.plus(Duration.ofDays(14)));
         Instant lost = T0.plusSeconds(20);
-        assertEquals(RotationResult.NOT_ACTIVE,
-                store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), lost), lost, lost.plus(Duration.ofDays(14))));
+        assertEquals(RotationResult.NOT_ACTIVE, store.advance(f.familyId(), 0, token(1, lost), lost, lost.plus(Duration.ofDays(14))));
         RefreshTokenFamily after = store.findFamily(f.familyId()).orElseThrow();
         assertEquals(won, after.lastUsedAt(), "the loser did not slide the family");
         assertEquals(won.plus(Duration.ofDays(14)), after.idleExpiresAt());
     }
 
     @Test
-    void rotatingAnUnknownTokenChangesNothing() {
-        String successor = id("h");
-        assertEquals(RotationResult.NOT_FOUND, store.rotate(id("h"), RefreshTokenRecord.active(successor, "s1", id("fam"), T0), T0, T0));
-        assertTrue(store.findToken(successor).isEmpty());
+    void advancingAnUnknownFamilyChangesNothing() {
+        String familyId = id("fam");
+        assertEquals(RotationResult.NOT_FOUND, store.advance(familyId, 0, token(1, T0), T0, T0));
+        assertTrue(store.findFamilyAndToken(familyId).isEmpty());
     }
 
     @Test
-    void concurrentRotationsOfOneTokenHaveExactlyOneWinner() throws Exception {
+    void aFamilyRefreshedAThousandTimesIsStillOneFamilyWithOneLiveToken() {
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
+        CurrentToken last = null;
+        for (int g = 0; g < 1000; g++) {
+            last = token(g + 1, T0.plusSeconds(g));
+            assertEquals(RotationResult.ROTATED, store.advance(f.familyId(), g, last, T0.plusSeconds(g), T0.plus(Duration.ofDays(14))));
+        }
+        assertEquals(last, live(f));
+        assertEquals(1, store.familiesOfSubject(f.subject()).size());
+        assertEquals(0, store.deleteRotatedTokens(T0.plus(Duration.ofDays(400)), 10_000), "no rows of earlier tokens to clean up");
+    }
+
+    @Test
+    void concurrentAdvancesOfOneGenerationHaveExactlyOneWinner() throws Exception {
         int threads = 16;
         for (int round = 0; round < 20; round++) {
-            String first = id("h");
-            RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+            RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<RotationResult>> results = new ArrayList<>();
-                String successor = id("h"); // as in production: every caller derives the same successor
+                CurrentToken successor = token(1, T0); // as in production: every caller derives the same successor
                 for (int t = 0; t < threads; t++) {
                     Callable<RotationResult> call = () -> {
                         start.await();
-                        return store.rotate(first, RefreshTokenRecord.active(successor, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
+                        return store.advance(f.familyId(), 0, successor, T0, T0.plusSeconds(60));
                     };
                     results.add(pool.submit(call));
                 }
@@ -188,8 +182,7 @@ public abstract class RefreshTokenStoreContract {
                     }
                 }
                 assertEquals(1, winners, "round " + round);
-                assertEquals(successor, store.findToken(first).orElseThrow().successorHash());
-                assertEquals(TokenState.ACTIVE, store.findToken(successor).orElseThrow().state());
+                assertEquals(successor, live(f));
             } finally {
                 pool.shutdownNow();
             }
@@ -197,67 +190,39 @@ public abstract class RefreshTokenStoreContract {
     }
 
     @Test
-    void revokedFamilyCannotRotateAndItsTokensAreRevoked() {
-        String first = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
+    void aRevokedFamilyCannotAdvance() {
+        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
+        CurrentToken first = live(f);
         assertTrue(store.revokeFamily(f.familyId(), T0.plusSeconds(1), "logout"));
         assertFalse(store.revokeFamily(f.familyId(), T0.plusSeconds(2), "logout"), "already revoked");
         RefreshTokenFamily revoked = store.findFamily(f.familyId()).orElseThrow();
         assertEquals(FamilyState.REVOKED, revoked.state());
         assertEquals(T0.plusSeconds(1), revoked.revokedAt());
         assertEquals("logout", revoked.revokedReason());
-        assertEquals(TokenState.REVOKED, store.findToken(first).orElseThrow().state());
-        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(first, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0));
+        assertEquals(RotationResult.NOT_ACTIVE, store.advance(f.familyId(), 0, token(1, T0), T0, T0));
+        assertEquals(first, live(f), "the live token is kept, so a replay of it is still known as this family's");
         assertFalse(store.revokeFamily(id("fam"), T0, "unknown"));
+
+        RefreshTokenFamily bornRevoked = family(id("fam"), id("alice"), "demo-client", T0).revoked(T0, "logout");
+        store.createFamily(bornRevoked, token(0, T0));
+        assertEquals(RotationResult.NOT_ACTIVE, store.advance(bornRevoked.familyId(), 0, token(1, T0), T0, T0));
     }
 
     @Test
-    void activeTokenOfARevokedFamilyCannotRotate() {
-        RefreshTokenFamily revoked = family(id("fam"), id("alice"), "demo-client", T0).revoked(T0, "logout");
-        String hash = id("h");
-        store.createFamily(revoked, RefreshTokenRecord.active(hash, "s1", revoked.familyId(), T0));
-        String successor = id("h");
-        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(hash, RefreshTokenRecord.active(successor, "s1", revoked.familyId(), T0), T0, T0));
-        assertTrue(store.findToken(successor).isEmpty());
-        assertEquals(TokenState.ACTIVE, store.findToken(hash).orElseThrow().state());
-    }
-
-    @Test
-    void revokingARotatedFamilyRevokesItsCurrentSuccessor() {
-        String first = id("h");
-        RefreshTokenFamily f = newFamily(id("alice"), "demo-client", first, T0);
-        String second = id("h");
-        String third = id("h");
-        store.rotate(first, RefreshTokenRecord.active(second, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
-        store.rotate(second, RefreshTokenRecord.active(third, "s1", f.familyId(), T0), T0, T0.plusSeconds(60));
-        assertTrue(store.revokeFamily(f.familyId(), T0, "reuse_detected"));
-        assertEquals(TokenState.REVOKED, store.findToken(third).orElseThrow().state());
-        assertEquals(TokenState.ROTATED, store.findToken(first).orElseThrow().state(), "history keeps its successor links");
-        assertEquals(second, store.findToken(first).orElseThrow().successorHash());
-        assertEquals(RotationResult.NOT_ACTIVE, store.rotate(third, RefreshTokenRecord.active(id("h"), "s1", f.familyId(), T0), T0, T0));
-    }
-
-    @Test
-    void rotationRacingARevocationNeverLeavesAnActiveTokenInARevokedFamily() throws Exception {
+    void advancesRacingARevocationNeverAdvanceTheFamilyAfterIt() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 50; round++) {
-                String current = id("h");
-                RefreshTokenFamily f = newFamily(id("alice"), "demo-client", current, T0);
+                RefreshTokenFamily f = newFamily(id("alice"), "demo-client", T0);
                 CountDownLatch start = new CountDownLatch(1);
-                List<String> chain = new ArrayList<>(List.of(current));
-                for (int i = 0; i < 5; i++) {
-                    chain.add(id("h"));
-                }
-                Future<?> rotator = pool.submit(() -> {
+                Future<Integer> rotator = pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < 5; i++) {
-                        if (store.rotate(chain.get(i), RefreshTokenRecord.active(chain.get(i + 1), "s1", f.familyId(), T0), T0,
-                                T0.plusSeconds(60)) != RotationResult.ROTATED) {
-                            break;
-                        }
+                    int advanced = 0;
+                    while (advanced < 5 && store.advance(f.familyId(), advanced, token(advanced + 1, T0), T0, T0.plusSeconds(60))
+                            == RotationResult.ROTATED) {
+                        advanced++;
                     }
-                    return null;
+                    return advanced;
                 });
                 Future<?> revoker = pool.submit(() -> {
                     start.await();
@@ -265,13 +230,11 @@ public abstract class RefreshTokenStoreContract {
                     return null;
                 });
                 start.countDown();
-                rotator.get(60, TimeUnit.SECONDS);
+                int advanced = rotator.get(60, TimeUnit.SECONDS);
                 revoker.get(60, TimeUnit.SECONDS);
                 assertEquals(FamilyState.REVOKED, store.findFamily(f.familyId()).orElseThrow().state());
-                for (String h : chain) {
-                    store.findToken(h).ifPresent(r -> assertFalse(r.state() == TokenState.ACTIVE,
-                            "an active token survived the revocation of its family"));
-                }
+                assertEquals(advanced, live(f).generation(), "every advance that answered ROTATED is the one kept, and no other");
+                assertEquals(RotationResult.NOT_ACTIVE, store.advance(f.familyId(), advanced, token(advanced + 1, T0), T0, T0));
             }
         } finally {
             pool.shutdownNow();
@@ -280,22 +243,23 @@ public abstract class RefreshTokenStoreContract {
 
     @Test
     void optionalFieldsLongStringsAndUnicodeRoundTrip() {
-        RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zoë"), "demo-client", Set.of(), Set.of("Ärzte", "group with spaces"),
-                null, T0, T0, T0.plus(Duration.ofDays(14)), T0.plus(Duration.ofDays(30)), FamilyState.ACTIVE, null, null,
-                "U".repeat(512), null);
-        String hash = id("h");
-        store.createFamily(f, RefreshTokenRecord.active(hash, "s1", f.familyId(), T0));
+        RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zoë"), "demo-client", Set.of(), Set.of("Ärzte", "group with spaces",
+                "\u7ba1\u7406\u8005", "quote\"and\\backslash"), null, T0, T0, T0.plus(Duration.ofDays(14)), T0.plus(Duration.ofDays(30)),
+                FamilyState.ACTIVE, null, null, "U".repeat(512), null);
+        store.createFamily(f, token(0, T0));
         assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
+        assertEquals(f, store.findFamilyAndToken(f.familyId()).orElseThrow().family());
         RefreshTokenFamily minimal = new RefreshTokenFamily(id("fam"), id("bob"), "demo-client", Set.of("read"), Set.of(), null, T0, T0,
                 T0.plusSeconds(1), T0.plusSeconds(2), FamilyState.ACTIVE, null, null, null, "::1");
-        store.createFamily(minimal, RefreshTokenRecord.active(id("h"), "s1", minimal.familyId(), T0));
+        store.createFamily(minimal, new CurrentToken(Long.MAX_VALUE - 1, id("h"), "s".repeat(64), T0));
         assertEquals(minimal, store.findFamily(minimal.familyId()).orElseThrow());
+        assertEquals(Long.MAX_VALUE - 1, live(minimal).generation());
     }
 
     @Test
     void revokedFamiliesStayInTheInventory() {
         String alice = id("alice");
-        RefreshTokenFamily f = newFamily(alice, "demo-client", id("h"), T0);
+        RefreshTokenFamily f = newFamily(alice, "demo-client", T0);
         store.revokeFamily(f.familyId(), T0.plusSeconds(5), "logout");
         List<RefreshTokenFamily> list = store.familiesOfSubject(alice);
         assertEquals(1, list.size());
@@ -307,9 +271,9 @@ public abstract class RefreshTokenStoreContract {
     void revokingASubjectRevokesAllItsFamiliesAndNoOthers() {
         String alice = id("alice");
         String bob = id("bob");
-        RefreshTokenFamily a1 = newFamily(alice, "demo-client", id("h"), T0);
-        RefreshTokenFamily a2 = newFamily(alice, "other-client", id("h"), T0);
-        RefreshTokenFamily b1 = newFamily(bob, "demo-client", id("h"), T0);
+        RefreshTokenFamily a1 = newFamily(alice, "demo-client", T0);
+        RefreshTokenFamily a2 = newFamily(alice, "other-client", T0);
+        RefreshTokenFamily b1 = newFamily(bob, "demo-client", T0);
         assertEquals(Set.of(a1.familyId(), a2.familyId()), Set.copyOf(store.revokeFamiliesOfSubject(alice, T0, "logout_everywhere")));
         assertEquals(FamilyState.ACTIVE, store.findFamily(b1.familyId()).orElseThrow().state());
         assertEquals(List.of(), store.revokeFamiliesOfSubject(alice, T0, "again"));
@@ -318,9 +282,9 @@ public abstract class RefreshTokenStoreContract {
     @Test
     void revokingAClientRevokesAllItsFamiliesAndNoOthers() {
         String client = id("client");
-        RefreshTokenFamily c1 = newFamily(id("alice"), client, id("h"), T0);
-        RefreshTokenFamily c2 = newFamily(id("bob"), client, id("h"), T0);
-        RefreshTokenFamily other = newFamily(id("alice"), "demo-client", id("h"), T0);
+        RefreshTokenFamily c1 = newFamily(id("alice"), client, T0);
+        RefreshTokenFamily c2 = newFamily(id("bob"), client, T0);
+        RefreshTokenFamily other = newFamily(id("alice"), "demo-client", T0);
         assertEquals(Set.of(c1.familyId(), c2.familyId()), Set.copyOf(store.revokeFamiliesOfClient(client, T0, "client_disabled")));
         assertEquals(FamilyState.ACTIVE, store.findFamily(other.familyId()).orElseThrow().state());
     }
@@ -328,9 +292,9 @@ public abstract class RefreshTokenStoreContract {
     @Test
     void familiesOfASubjectAreListedNewestFirst() {
         String alice = id("alice");
-        RefreshTokenFamily older = newFamily(alice, "demo-client", id("h"), T0);
-        RefreshTokenFamily newer = newFamily(alice, "demo-spa", id("h"), T0.plusSeconds(60));
-        newFamily(id("bob"), "demo-client", id("h"), T0);
+        RefreshTokenFamily older = newFamily(alice, "demo-client", T0);
+        RefreshTokenFamily newer = newFamily(alice, "demo-spa", T0.plusSeconds(60));
+        newFamily(id("bob"), "demo-client", T0);
         List<RefreshTokenFamily> list = store.familiesOfSubject(alice);
         assertEquals(List.of(newer.familyId(), older.familyId()), list.stream().map(RefreshTokenFamily::familyId).toList());
         assertEquals("JUnit/5", list.get(0).userAgent());
@@ -340,22 +304,16 @@ public abstract class RefreshTokenStoreContract {
     @Test
     void cleanupDeletesExpiredAndLongRevokedFamiliesInBatches() {
         String subject = id("alice");
-        List<String> hashes = new ArrayList<>();
-        List<String> rotatedChain = new ArrayList<>();
+        List<RefreshTokenFamily> expiring = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            String h = id("h");
-            hashes.add(h);
-            RefreshTokenFamily fam = newFamily(subject, "demo-client", h, T0);
+            RefreshTokenFamily fam = newFamily(subject, "demo-client", T0);
             if (i == 0) {
-                String next = id("h");
-                store.rotate(h, RefreshTokenRecord.active(next, "s1", fam.familyId(), T0), T0, T0.plus(Duration.ofDays(14)));
-                rotatedChain.add(next);
+                store.advance(fam.familyId(), 0, token(1, T0), T0, T0.plus(Duration.ofDays(14)));
             }
+            expiring.add(fam);
         }
-        String liveHash = id("h");
-        RefreshTokenFamily live = newFamily(subject, "demo-client", liveHash, T0.plus(Duration.ofDays(20)));
-        String revokedHash = id("h");
-        RefreshTokenFamily recentlyRevoked = newFamily(subject, "demo-client", revokedHash, T0.plus(Duration.ofDays(20)));
+        RefreshTokenFamily live = newFamily(subject, "demo-client", T0.plus(Duration.ofDays(20)));
+        RefreshTokenFamily recentlyRevoked = newFamily(subject, "demo-client", T0.plus(Duration.ofDays(20)));
         store.revokeFamily(recentlyRevoked.familyId(), T0.plus(Duration.ofDays(20)), "logout");
 
         Instant now = T0.plus(Duration.ofDays(15)).plus(Duration.ofDays(6)); // the first five idle-expired
@@ -365,40 +323,14 @@ public abstract class RefreshTokenStoreContract {
         int second = store.deleteExpired(now, revokedBefore, 3);
         assertEquals(2, second);
         assertEquals(0, store.deleteExpired(now, revokedBefore, 3));
-        for (String h : hashes) {
-            assertTrue(store.findToken(h).isEmpty(), "tokens go with their family");
-        }
-        for (String h : rotatedChain) {
-            assertTrue(store.findToken(h).isEmpty(), "rotated tokens and successors go too");
+        for (RefreshTokenFamily f : expiring) {
+            assertTrue(store.findFamilyAndToken(f.familyId()).isEmpty(), "a family goes with its live token");
         }
         assertTrue(store.findFamily(live.familyId()).isPresent());
-        assertTrue(store.findToken(revokedHash).isPresent(), "recently revoked families stay, so reuse is still recognised");
+        assertTrue(store.findFamilyAndToken(recentlyRevoked.familyId()).isPresent(),
+                "recently revoked families stay, so reuse is still recognised");
         assertEquals(1, store.deleteExpired(now.plus(Duration.ofDays(8)).minus(Duration.ofDays(9)),
                 now.plus(Duration.ofDays(8)), 10), "revoked long enough ago");
-    }
-
-    @Test
-    void cleanupDeletesLongRotatedTokensOfLiveFamiliesInBatches() {
-        String first = id("h");
-        RefreshTokenFamily fam = newFamily(id("alice"), "demo-client", first, T0);
-        List<String> chain = new ArrayList<>(List.of(first));
-        for (int i = 1; i <= 4; i++) { // rotated at T0+1h .. T0+4h
-            String next = id("h");
-            Instant at = T0.plus(Duration.ofHours(i));
-            assertEquals(RotationResult.ROTATED,
-                    store.rotate(chain.get(i - 1), RefreshTokenRecord.active(next, "s1", fam.familyId(), at), at, at.plus(Duration.ofDays(14))));
-            chain.add(next);
-        }
-        Instant before = T0.plus(Duration.ofHours(3)).plusMillis(1); // the first three were rotated before it
-        assertEquals(2, store.deleteRotatedTokens(before, 2), "one batch");
-        assertEquals(1, store.deleteRotatedTokens(before, 2));
-        assertEquals(0, store.deleteRotatedTokens(before, 2));
-        for (int i = 0; i < 3; i++) {
-            assertTrue(store.findToken(chain.get(i)).isEmpty(), "rotated before the cut-off: gone");
-        }
-        assertEquals(TokenState.ROTATED, store.findToken(chain.get(3)).orElseThrow().state(), "rotated after the cut-off: kept for reuse detection");
-        assertEquals(TokenState.ACTIVE, store.findToken(chain.get(4)).orElseThrow().state(), "the active token is never deleted");
-        assertTrue(store.findFamily(fam.familyId()).isPresent(), "the family lives on");
     }
 
     private static final Duration NOT_BEFORE_LIFE = Duration.ofMinutes(61);
@@ -435,9 +367,9 @@ public abstract class RefreshTokenStoreContract {
 
     @Test
     void aRevokedFamilyIsALiveCutForTheLongestTokenLifetime() {
-        RefreshTokenFamily old = newFamily(id("alice"), "demo-client", id("h"), T0);
-        RefreshTokenFamily recent = newFamily(id("alice"), "demo-client", id("h"), T0);
-        RefreshTokenFamily live = newFamily(id("alice"), "demo-client", id("h"), T0);
+        RefreshTokenFamily old = newFamily(id("alice"), "demo-client", T0);
+        RefreshTokenFamily recent = newFamily(id("alice"), "demo-client", T0);
+        RefreshTokenFamily live = newFamily(id("alice"), "demo-client", T0);
         store.revokeFamily(old.familyId(), T0.plus(Duration.ofMinutes(1)), "logout");
         store.revokeFamily(recent.familyId(), T0.plus(Duration.ofMinutes(30)), "logout");
         Instant now = T0.plus(Duration.ofMinutes(70));
@@ -452,28 +384,21 @@ public abstract class RefreshTokenStoreContract {
     void anotherApplicationOnTheSameDatabaseSeesRevokesAndCleansUpNothingOfThisOne() {
         RefreshTokenStore other = anotherApplicationsStore();
         String subject = id("alice");
-        String mineFirst = id("h");
-        RefreshTokenFamily mine = newFamily(subject, "shared-client", mineFirst, T0);
-        String mineNext = id("h");
-        assertEquals(RotationResult.ROTATED, store.rotate(mineFirst, RefreshTokenRecord.active(mineNext, "s1", mine.familyId(), T0), T0,
-                T0.plus(Duration.ofDays(14))));
+        RefreshTokenFamily mine = newFamily(subject, "shared-client", T0);
+        CurrentToken mineNext = token(1, T0);
+        assertEquals(RotationResult.ROTATED, store.advance(mine.familyId(), 0, mineNext, T0, T0.plus(Duration.ofDays(14))));
         Revocation cut = new Revocation(Revocation.Kind.SUBJECT, subject, T0, T0.plus(NOT_BEFORE_LIFE));
         store.saveRevocation(cut);
-        RefreshTokenFamily mineRevoked = newFamily(subject, "shared-client", id("h"), T0);
+        RefreshTokenFamily mineRevoked = newFamily(subject, "shared-client", T0);
         store.revokeFamily(mineRevoked.familyId(), T0, "logout");
         RefreshTokenFamily theirs = family(id("fam"), subject, "shared-client", T0);
-        String theirHash = id("h");
-        other.createFamily(theirs, RefreshTokenRecord.active(theirHash, "s1", theirs.familyId(), T0));
+        other.createFamily(theirs, token(0, T0));
 
-        assertTrue(other.findToken(mineNext).isEmpty(), "another application's token is unknown");
-        assertTrue(other.findTokenAndFamily(mineNext).isEmpty());
+        assertTrue(other.findFamilyAndToken(mine.familyId()).isEmpty(), "another application's family and token are unknown");
         assertTrue(other.findFamily(mine.familyId()).isEmpty());
         assertEquals(List.of(theirs.familyId()), other.familiesOfSubject(subject).stream().map(RefreshTokenFamily::familyId).toList(),
                 "the same user's families of another application are not listed");
-        assertEquals(RotationResult.NOT_FOUND, other.rotate(mineNext, RefreshTokenRecord.active(id("h"), "s1", mine.familyId(), T0), T0,
-                T0.plus(Duration.ofDays(14))));
-        assertEquals(RotationResult.NOT_FOUND, other.rotate(mineNext, RefreshTokenRecord.active(id("h"), "s1", theirs.familyId(), T0), T0,
-                T0.plus(Duration.ofDays(14))), "not even under a family of its own");
+        assertEquals(RotationResult.NOT_FOUND, other.advance(mine.familyId(), 1, token(2, T0), T0, T0.plus(Duration.ofDays(14))));
         Revocation theirCut = new Revocation(Revocation.Kind.SUBJECT, subject, T0.plusSeconds(60), T0.plus(NOT_BEFORE_LIFE).plusSeconds(60));
         other.saveRevocation(theirCut);
         assertFalse(other.revokeFamily(mine.familyId(), T0, "attack"));
@@ -483,12 +408,10 @@ public abstract class RefreshTokenStoreContract {
                 Set.copyOf(other.liveRevocations(T0, NOT_BEFORE_LIFE)), "only its own cuts are re-applied at its start");
         Instant farFuture = T0.plus(Duration.ofDays(400));
         assertEquals(1, other.deleteExpired(farFuture, farFuture, 100), "its cleanup deletes its own family only");
-        assertEquals(0, other.deleteRotatedTokens(farFuture, 100));
         assertEquals(1, other.deleteExpiredRevocations(farFuture, 100), "its own cut only");
 
         assertEquals(FamilyState.ACTIVE, store.findFamily(mine.familyId()).orElseThrow().state(), "this application's family is intact");
-        assertEquals(TokenState.ACTIVE, store.findToken(mineNext).orElseThrow().state());
-        assertEquals(TokenState.ROTATED, store.findToken(mineFirst).orElseThrow().state());
+        assertEquals(mineNext, live(mine));
         assertEquals(Set.of(cut, new Revocation(Revocation.Kind.FAMILY, mineRevoked.familyId(), T0, T0.plus(NOT_BEFORE_LIFE))),
                 Set.copyOf(store.liveRevocations(T0, NOT_BEFORE_LIFE)), "its own cut, untouched by the other's later cut of the same name");
         assertEquals(Set.of(mine.familyId(), mineRevoked.familyId()),

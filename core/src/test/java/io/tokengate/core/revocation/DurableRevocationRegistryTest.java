@@ -62,7 +62,7 @@ class DurableRevocationRegistryTest {
         io.tokengate.core.refresh.RefreshTokenFamily family = new io.tokengate.core.refresh.RefreshTokenFamily("family-1", "alice", "demo",
                 java.util.Set.of(), java.util.Set.of(), null, now, now, now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2)),
                 io.tokengate.core.refresh.FamilyState.ACTIVE, null, null, null, null);
-        store.createFamily(family, io.tokengate.core.refresh.RefreshTokenRecord.active("h".repeat(43), "s1", "family-1", now));
+        store.createFamily(family, new io.tokengate.core.refresh.CurrentToken(0, "h".repeat(43), "s1", now));
         store.revokeFamily("family-1", now, "logout");
         server().revokeFamily("family-1", now);
         assertEquals(0, store.delegate.deleteExpiredRevocations(now.plus(Duration.ofDays(1)), 10), "no row of its own");

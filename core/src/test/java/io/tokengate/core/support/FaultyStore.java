@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenFamily;
-import io.tokengate.core.refresh.RefreshTokenRecord;
+import io.tokengate.core.refresh.CurrentToken;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.RotationResult;
 import io.tokengate.core.refresh.StoreUnavailableException;
@@ -29,15 +29,15 @@ public final class FaultyStore implements RefreshTokenStore {
     }
 
     @Override
-    public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+    public void createFamily(RefreshTokenFamily family, CurrentToken firstToken) {
         check("createFamily");
         delegate.createFamily(family, firstToken);
     }
 
     @Override
-    public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-        check("findToken");
-        return delegate.findToken(tokenHash);
+    public Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
+        check("findFamilyAndToken");
+        return delegate.findFamilyAndToken(familyId);
     }
 
     @Override
@@ -47,9 +47,9 @@ public final class FaultyStore implements RefreshTokenStore {
     }
 
     @Override
-    public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
-        check("rotate");
-        RotationResult r = delegate.rotate(presentedHash, successor, now, newIdleExpiresAt);
+    public RotationResult advance(String familyId, long generation, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
+        check("advance");
+        RotationResult r = delegate.advance(familyId, generation, successor, now, newIdleExpiresAt);
         if (r == RotationResult.ROTATED) {
             afterRotate.run();
         }
@@ -104,9 +104,13 @@ public final class FaultyStore implements RefreshTokenStore {
         return delegate.deleteExpiredRevocations(now, batchSize);
     }
 
+    /** The cut-offs the cleanup asked for (this store keeps no token rows of an earlier version: it deletes none). */
+    public final List<Instant> rotatedTokenCutOffs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public int deleteRotatedTokens(Instant rotatedBefore, int batchSize) {
         check("deleteRotatedTokens");
-        return delegate.deleteRotatedTokens(rotatedBefore, batchSize);
+        rotatedTokenCutOffs.add(rotatedBefore);
+        return 0;
     }
 }

@@ -7,7 +7,9 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
 /**
- * Row of a refresh-token family. Instants are epoch milliseconds (BIGINT): exact, and the same on every
+ * Row of a refresh-token family, with its live token (generation, keyed hash, secret id, issue): one row per family
+ * whatever the number of refreshes; the token columns are null for a family of an earlier version whose token (a row of
+ * TG_REFRESH_TOKEN) has not been refreshed since. Instants are epoch milliseconds (BIGINT): exact, and the same on every
  * database. Scopes are space-separated (scope tokens have no spaces); groups are a JSON array. ISSUER is the
  * application's: applications that share a database see only their own rows.
  */
@@ -52,6 +54,14 @@ public class FamilyEntity {
     String userAgent;
     @Column(name = "REMOTE_ADDRESS", length = 64)
     String remoteAddress;
+    @Column(name = "GENERATION")
+    Long generation;
+    @Column(name = "TOKEN_HASH", length = 64)
+    String tokenHash;
+    @Column(name = "TOKEN_SECRET_ID", length = 64)
+    String tokenSecretId;
+    @Column(name = "TOKEN_ISSUED_AT")
+    Long tokenIssuedAt;
 
     public FamilyEntity() {
     }

@@ -3,25 +3,22 @@ package io.tokengate.core.refresh.jpa;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-
+import jakarta.persistence.Query;
 
 import io.tokengate.core.keys.KeySetStore;
+import io.tokengate.core.refresh.CurrentToken;
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
-import io.tokengate.core.refresh.RefreshTokenRecord;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.RotationResult;
 import io.tokengate.core.refresh.StoreUnavailableException;
@@ -30,9 +27,9 @@ import io.tokengate.core.revocation.Revocation;
 
 /**
  * A {@link RefreshTokenStore} on JPA with resource-local transactions, one per call. Exactly-once rotation
- * across threads and servers comes from conditional UPDATEs whose row counts are checked: the family row
- * ({@code ... WHERE STATE = 'ACTIVE'}) is locked first, then the token row ({@code ... WHERE STATE = 'ACTIVE'});
- * revocation takes the same order, so the two cannot deadlock. On PostgreSQL (READ COMMITTED), MariaDB
+ * across threads and servers comes from a conditional UPDATE whose row count is checked: the family row
+ * ({@code ... WHERE STATE = 'ACTIVE' AND GENERATION = ?}); where a token row of an earlier version is involved, the
+ * family row is locked first, then the token row, and revocation takes the same order, so the two cannot deadlock. On PostgreSQL (READ COMMITTED), MariaDB
  * (REPEATABLE READ: an UPDATE reads the latest committed row) and H2 the second writer waits for the first and
  * then matches no row. The EntityManagerFactory must not share a cache between calls
  * (see {@link JpaStores}).
@@ -40,9 +37,10 @@ import io.tokengate.core.revocation.Revocation;
  * <p>Every row carries the issuer of the application that wrote it, and every statement is limited to this store's
  * issuer: applications that share a database (or its tables) see, revoke and clean up only their own data.
  *
- * <p>The two calls of every refresh are plain SQL through the entity manager, not entity reads: the lookup is one
- * joined SELECT in auto-commit ({@link #findTokenAndFamily}), the rotation three statements and a commit
- * ({@link #rotate}), on the tables of the entities (the shipped DDL).
+ * <p>A family is one row of TG_FAMILY with its live token, whatever the number of refreshes. The two calls of every
+ * refresh are plain SQL through the entity manager, not entity reads, on that row by primary key: one SELECT in
+ * auto-commit ({@link #findFamilyAndToken}), then one conditional UPDATE and its commit ({@link #advance}). Token rows
+ * of an earlier version (TG_REFRESH_TOKEN) are read, rotated once into their family's row and cleaned up.
  */
 public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoCloseable {
     private static final String ACTIVE = "ACTIVE";
@@ -77,29 +75,27 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
 
     static final List<String> TABLES = List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION");
 
-    /** Reads each table once: a {@link StoreUnavailableException} when the database, a table or its ISSUER column is not there. */
+    /**
+     * Reads each table once: a {@link StoreUnavailableException} when the database, a table or a column of an upgrade
+     * ({@link SchemaUpgrades}) is not there.
+     */
     void checkTables() {
         tx.withEntityManager(em -> {
-            for (String table : TABLES) {
-                em.createNativeQuery("SELECT COUNT(ISSUER) FROM " + table + " WHERE 1 = 0").getSingleResult();
+            for (SchemaUpgrades.Upgrade upgrade : SchemaUpgrades.ALL) {
+                for (String table : upgrade.tables()) {
+                    em.createNativeQuery("SELECT COUNT(" + upgrade.column() + ") FROM " + table + " WHERE 1 = 0").getSingleResult();
+                }
             }
             return null;
         });
     }
 
     @Override
-    public void createFamily(RefreshTokenFamily family, RefreshTokenRecord firstToken) {
+    public void createFamily(RefreshTokenFamily family, CurrentToken firstToken) {
         tx.inTransaction(em -> {
-            em.persist(Rows.toEntity(family, issuer));
-            em.persist(Rows.toEntity(firstToken, issuer));
+            em.persist(Rows.toEntity(family, firstToken, issuer));
             return null;
         });
-    }
-
-    @Override
-    public Optional<RefreshTokenRecord> findToken(String tokenHash) {
-        return tx.inTransaction(em -> Optional.ofNullable(em.find(TokenEntity.class, tokenHash)).filter(t -> issuer.equals(t.issuer))
-                .map(Rows::toRecord));
     }
 
     @Override
@@ -108,91 +104,69 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
                 .map(Rows::toFamily));
     }
 
-    /** The refresh path's read: the token row and its family row, one statement, no transaction around it. */
-    private static final String TOKEN_AND_FAMILY = "SELECT t.TOKEN_HASH, t.SECRET_ID, t.FAMILY_ID, t.STATE, t.ISSUED_AT, t.ROTATED_AT,"
-            + " t.SUCCESSOR_HASH, f.FAMILY_ID, f.SUBJECT, f.CLIENT_ID, f.SCOPES, f.GROUPS_JSON, f.AUTH_TIME, f.CREATED_AT, f.LAST_USED_AT,"
-            + " f.IDLE_EXPIRES_AT, f.ABSOLUTE_EXPIRES_AT, f.STATE, f.REVOKED_AT, f.REVOKED_REASON, f.USER_AGENT, f.REMOTE_ADDRESS"
+    /** The refresh path's read: the family row with its live token, by primary key, no transaction around it. */
+    private static final String FAMILY_AND_TOKEN = "SELECT " + Rows.FAMILY_COLUMNS + ", " + Rows.LIVE_TOKEN_COLUMNS
+            + " FROM TG_FAMILY f WHERE f.FAMILY_ID = ?1 AND f.ISSUER = ?2";
+    /** The refresh path's write: one conditional UPDATE of the family row, the compare-and-set on the generation. */
+    private static final String ADVANCE = "UPDATE TG_FAMILY SET GENERATION = ?1, TOKEN_HASH = ?2, TOKEN_SECRET_ID = ?3, TOKEN_ISSUED_AT = ?4,"
+            + " LAST_USED_AT = ?5, IDLE_EXPIRES_AT = ?6 WHERE FAMILY_ID = ?7 AND ISSUER = ?8 AND STATE = 'ACTIVE' AND GENERATION = ?9";
+    /** An earlier version's family takes its first live token (family row first: the lock order of revocation)... */
+    private static final String FIRST_LIVE_TOKEN = "UPDATE TG_FAMILY SET GENERATION = ?1, TOKEN_HASH = ?2, TOKEN_SECRET_ID = ?3,"
+            + " TOKEN_ISSUED_AT = ?4, LAST_USED_AT = ?5, IDLE_EXPIRES_AT = ?6 WHERE FAMILY_ID = ?7 AND ISSUER = ?8 AND STATE = 'ACTIVE'"
+            + " AND GENERATION IS NULL";
+    /** ...and its token row is marked rotated, in the same transaction. */
+    private static final String ROTATE_TOKEN_ROW = "UPDATE TG_REFRESH_TOKEN SET STATE = 'ROTATED', ROTATED_AT = ?1, SUCCESSOR_HASH = ?2"
+            + " WHERE TOKEN_HASH = ?3 AND STATE = 'ACTIVE' AND FAMILY_ID = ?4 AND ISSUER = ?5";
+    /** An earlier version's token row and its family row, one statement. */
+    private static final String TOKEN_ROW_AND_FAMILY = "SELECT t.TOKEN_HASH, t.SECRET_ID, t.FAMILY_ID, t.STATE, t.ISSUED_AT, t.ROTATED_AT,"
+            + " t.SUCCESSOR_HASH, " + Rows.FAMILY_COLUMNS
             + " FROM TG_REFRESH_TOKEN t LEFT JOIN TG_FAMILY f ON f.FAMILY_ID = t.FAMILY_ID AND f.ISSUER = t.ISSUER"
             + " WHERE t.TOKEN_HASH = ?1 AND t.ISSUER = ?2";
-    /** The rotation, as three conditional statements in one transaction: family row first (the lock order of revocation too). */
-    private static final String SLIDE_FAMILY = "UPDATE TG_FAMILY SET LAST_USED_AT = ?1, IDLE_EXPIRES_AT = ?2 WHERE FAMILY_ID = ?3"
-            + " AND STATE = 'ACTIVE' AND ISSUER = ?4";
-    private static final String ROTATE_TOKEN = "UPDATE TG_REFRESH_TOKEN SET STATE = 'ROTATED', ROTATED_AT = ?1, SUCCESSOR_HASH = ?2"
-            + " WHERE TOKEN_HASH = ?3 AND STATE = 'ACTIVE' AND FAMILY_ID = ?4 AND ISSUER = ?5";
-    private static final String INSERT_TOKEN = "INSERT INTO TG_REFRESH_TOKEN (TOKEN_HASH, ISSUER, SECRET_ID, FAMILY_ID, STATE, ISSUED_AT,"
-            + " ROTATED_AT, SUCCESSOR_HASH) VALUES (?1, ?5, ?2, ?3, 'ACTIVE', ?4, NULL, NULL)";
+
+    @Override
+    public Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
+        return tx.withEntityManager(em -> {
+            List<?> rows = em.createNativeQuery(FAMILY_AND_TOKEN).setParameter(1, familyId).setParameter(2, issuer).getResultList();
+            return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.familyAndToken((Object[]) rows.get(0)));
+        });
+    }
+
+    @Override
+    public RotationResult advance(String familyId, long generation, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
+        int updated = tx.inTransaction(em -> liveToken(em.createNativeQuery(ADVANCE), familyId, successor, now, newIdleExpiresAt)
+                .setParameter(9, generation).executeUpdate());
+        return updated == 1 ? RotationResult.ROTATED : findFamily(familyId).isPresent() ? RotationResult.NOT_ACTIVE : RotationResult.NOT_FOUND;
+    }
+
+    private Query liveToken(Query q, String familyId, CurrentToken live, Instant now, Instant idle) {
+        return q.setParameter(1, live.generation()).setParameter(2, live.tokenHash()).setParameter(3, live.secretId())
+                .setParameter(4, live.issuedAt().toEpochMilli()).setParameter(5, now.toEpochMilli()).setParameter(6, idle.toEpochMilli())
+                .setParameter(7, familyId).setParameter(8, issuer);
+    }
 
     @Override
     public Optional<TokenAndFamily> findTokenAndFamily(String tokenHash) {
         return tx.withEntityManager(em -> {
-            List<?> rows = em.createNativeQuery(TOKEN_AND_FAMILY).setParameter(1, tokenHash).setParameter(2, issuer).getResultList();
-            if (rows.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(Rows.tokenAndFamily((Object[]) rows.get(0)));
+            List<?> rows = em.createNativeQuery(TOKEN_ROW_AND_FAMILY).setParameter(1, tokenHash).setParameter(2, issuer).getResultList();
+            return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.tokenAndFamily((Object[]) rows.get(0)));
         });
     }
 
-    /**
-     * The rotation as one PostgreSQL statement in auto-commit, one round trip: the family row is locked first
-     * ({@code FOR UPDATE}, the lock order of revocation), the token row is rotated only if still active, and the
-     * family slides and the successor is stored only if the token was rotated. A concurrent loser waits for the
-     * family lock, then finds the token no longer active (READ COMMITTED re-reads the newest row) and changes nothing.
-     */
-    private static final String ROTATE_ON_POSTGRESQL = "WITH f AS (SELECT FAMILY_ID FROM TG_FAMILY WHERE FAMILY_ID = ?1 AND STATE = 'ACTIVE'"
-            + " AND ISSUER = ?8 FOR UPDATE), t AS (UPDATE TG_REFRESH_TOKEN SET STATE = 'ROTATED', ROTATED_AT = ?2, SUCCESSOR_HASH = ?3 WHERE TOKEN_HASH = ?4"
-            + " AND STATE = 'ACTIVE' AND FAMILY_ID IN (SELECT FAMILY_ID FROM f) RETURNING FAMILY_ID), s AS (UPDATE TG_FAMILY SET"
-            + " LAST_USED_AT = ?2, IDLE_EXPIRES_AT = ?5 WHERE FAMILY_ID IN (SELECT FAMILY_ID FROM t) RETURNING FAMILY_ID), i AS (INSERT INTO"
-            + " TG_REFRESH_TOKEN (TOKEN_HASH, ISSUER, SECRET_ID, FAMILY_ID, STATE, ISSUED_AT, ROTATED_AT, SUCCESSOR_HASH) SELECT ?3, ?8, ?6,"
-            + " FAMILY_ID, 'ACTIVE', ?7, NULL, NULL FROM s RETURNING TOKEN_HASH) SELECT COUNT(*) FROM i";
-
-    /** Whether the database is PostgreSQL, learnt at the first rotation. */
-    private volatile Boolean postgres;
-
-    private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            known = tx.inTransaction(em -> {
-                try {
-                    return em.unwrap(Connection.class).getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT)
-                            .contains("postgresql");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            postgres = known;
-        }
-        return known;
-    }
-
     @Override
-    public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Instant now, Instant newIdleExpiresAt) {
-        String familyId = successor.familyId();
-        if (postgres()) {
-            long rotated = tx.withEntityManager(em -> Rows.number(em.createNativeQuery(ROTATE_ON_POSTGRESQL).setParameter(1, familyId)
-                    .setParameter(2, now.toEpochMilli()).setParameter(3, successor.tokenHash()).setParameter(4, presentedHash)
-                    .setParameter(5, newIdleExpiresAt.toEpochMilli()).setParameter(6, successor.secretId())
-                    .setParameter(7, successor.issuedAt().toEpochMilli()).setParameter(8, issuer).getSingleResult()));
-            if (rotated == 1) {
-                return RotationResult.ROTATED;
-            }
-            return findToken(presentedHash).isEmpty() ? RotationResult.NOT_FOUND : RotationResult.NOT_ACTIVE;
-        }
+    public RotationResult rotate(String presentedHash, String familyId, CurrentToken successor, Instant now, Instant newIdleExpiresAt) {
         return tx.inTransaction(em -> {
-            int family = em.createNativeQuery(SLIDE_FAMILY).setParameter(1, now.toEpochMilli()).setParameter(2, newIdleExpiresAt.toEpochMilli())
-                    .setParameter(3, familyId).setParameter(4, issuer).executeUpdate();
-            int token = family != 1 ? 0 : em.createNativeQuery(ROTATE_TOKEN).setParameter(1, now.toEpochMilli())
+            int family = liveToken(em.createNativeQuery(FIRST_LIVE_TOKEN), familyId, successor, now, newIdleExpiresAt).executeUpdate();
+            int token = family != 1 ? 0 : em.createNativeQuery(ROTATE_TOKEN_ROW).setParameter(1, now.toEpochMilli())
                     .setParameter(2, successor.tokenHash()).setParameter(3, presentedHash).setParameter(4, familyId).setParameter(5, issuer)
                     .executeUpdate();
-            if (token != 1) {
-                em.getTransaction().setRollbackOnly();
-                // the rare path: tell a token that is not there from one that is not active any more
-                TokenEntity presented = em.find(TokenEntity.class, presentedHash);
-                return presented == null || !issuer.equals(presented.issuer) ? RotationResult.NOT_FOUND : RotationResult.NOT_ACTIVE;
+            if (token == 1) {
+                return RotationResult.ROTATED;
             }
-            em.createNativeQuery(INSERT_TOKEN).setParameter(1, successor.tokenHash()).setParameter(2, successor.secretId())
-                    .setParameter(3, familyId).setParameter(4, successor.issuedAt().toEpochMilli()).setParameter(5, issuer).executeUpdate();
-            return RotationResult.ROTATED;
+            em.getTransaction().setRollbackOnly();
+            // the rare path: tell a token that is not there from one that is not active any more
+            TokenEntity presented = em.find(TokenEntity.class, presentedHash);
+            return presented == null || !issuer.equals(presented.issuer) || !presented.familyId.equals(familyId) ? RotationResult.NOT_FOUND
+                    : RotationResult.NOT_ACTIVE;
         });
     }
 

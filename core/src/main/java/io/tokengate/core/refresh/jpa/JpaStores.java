@@ -47,7 +47,7 @@ public final class JpaStores {
 
     /**
      * Opens the store of the application whose tokens {@code issuer} issues on {@code dataSource} and checks that its
-     * tables answer (creating them first, and adding the ISSUER column to tables of TokenGate 0.1, unless {@code extra}
+     * tables answer (creating them first, and upgrading tables of an earlier version, unless {@code extra}
      * sets {@link #SCHEMA_ACTION} to {@code none}); rows without an issuer become this application's (TG-1011). The
      * store owns its factory and closes it with {@link JpaRefreshTokenStore#close()}.
      *
@@ -65,10 +65,10 @@ public final class JpaStores {
         try {
             Transactions tx = new Transactions(emf);
             if (!"none".equals(extra.get(SCHEMA_ACTION))) {
-                IssuerColumns.addWhereMissing(tx);
+                SchemaUpgrades.applyWhereMissing(tx);
             }
             store.checkTables();
-            int claimed = IssuerColumns.claimRowsWithout(tx, issuer);
+            int claimed = SchemaUpgrades.claimRowsWithout(tx, issuer);
             if (claimed > 0) {
                 CoreLog.ROWS_CLAIMED.log(LOG, Integer.toString(claimed), issuer);
             }
@@ -97,7 +97,8 @@ public final class JpaStores {
         }
         if (schemaError(sql)) {
             return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage() + "): apply the shipped DDL"
-                    + " (tokengate/ddl/tokengate-schema.sql; for tables of TokenGate 0.1, tokengate/ddl/tokengate-upgrade-issuer.sql) or let"
+                    + " (tokengate/ddl/tokengate-schema.sql; for tables of an earlier version, in this order and each where its column is"
+                    + " missing: tokengate/ddl/tokengate-upgrade-issuer.sql, tokengate/ddl/tokengate-upgrade-live-token.sql) or let"
                     + " the store create them (tokengate.schema-generation=create)", e);
         }
         return e instanceof StoreUnavailableException u ? u : new StoreUnavailableException("cannot reach the database", e);

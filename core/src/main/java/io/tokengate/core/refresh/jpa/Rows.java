@@ -9,9 +9,11 @@ import java.util.Set;
 import org.jose4j.json.JsonUtil;
 
 import io.tokengate.core.json.StrictJson;
+import io.tokengate.core.refresh.CurrentToken;
 import io.tokengate.core.refresh.FamilyState;
 import io.tokengate.core.refresh.RefreshTokenFamily;
 import io.tokengate.core.refresh.RefreshTokenRecord;
+import io.tokengate.core.refresh.RefreshTokenStore.FamilyAndToken;
 import io.tokengate.core.refresh.RefreshTokenStore.TokenAndFamily;
 import io.tokengate.core.refresh.TokenState;
 import io.tokengate.core.token.Scopes;
@@ -21,15 +23,32 @@ final class Rows {
     private Rows() {
     }
 
-    /** A row of the joined token-and-family SELECT of the refresh path; the family is null when its row is gone. */
+    /** The columns of a family in a native SELECT, in the order {@link #family(Object[], int)} reads them. */
+    static final String FAMILY_COLUMNS = "f.FAMILY_ID, f.SUBJECT, f.CLIENT_ID, f.SCOPES, f.GROUPS_JSON, f.AUTH_TIME, f.CREATED_AT,"
+            + " f.LAST_USED_AT, f.IDLE_EXPIRES_AT, f.ABSOLUTE_EXPIRES_AT, f.STATE, f.REVOKED_AT, f.REVOKED_REASON, f.USER_AGENT, f.REMOTE_ADDRESS";
+    /** The columns of a family's live token, after {@link #FAMILY_COLUMNS}. */
+    static final String LIVE_TOKEN_COLUMNS = "f.GENERATION, f.TOKEN_HASH, f.TOKEN_SECRET_ID, f.TOKEN_ISSUED_AT";
+    private static final int FAMILY_WIDTH = 15;
+
+    /** A row of the family-and-live-token SELECT of the refresh path. */
+    static FamilyAndToken familyAndToken(Object[] r) {
+        int t = FAMILY_WIDTH;
+        CurrentToken live = r[t] == null ? null : new CurrentToken(number(r[t]), (String) r[t + 1], (String) r[t + 2], instant(r[t + 3]));
+        return new FamilyAndToken(family(r, 0), live);
+    }
+
+    /** A row of the joined token-row-and-family SELECT of an earlier version's token; the family is null when its row is gone. */
     static TokenAndFamily tokenAndFamily(Object[] r) {
         RefreshTokenRecord token = new RefreshTokenRecord((String) r[0], (String) r[1], (String) r[2], TokenState.valueOf((String) r[3]),
                 Instant.ofEpochMilli(number(r[4])), instant(r[5]), (String) r[6]);
-        RefreshTokenFamily family = r[7] == null ? null : new RefreshTokenFamily((String) r[7], (String) r[8], (String) r[9],
-                Scopes.split((String) r[10]), groups((String) r[7], (String) r[11]), instant(r[12]), Instant.ofEpochMilli(number(r[13])),
-                Instant.ofEpochMilli(number(r[14])), Instant.ofEpochMilli(number(r[15])), Instant.ofEpochMilli(number(r[16])),
-                FamilyState.valueOf((String) r[17]), instant(r[18]), (String) r[19], (String) r[20], (String) r[21]);
-        return new TokenAndFamily(token, family);
+        return new TokenAndFamily(token, r[7] == null ? null : family(r, 7));
+    }
+
+    private static RefreshTokenFamily family(Object[] r, int o) {
+        return new RefreshTokenFamily((String) r[o], (String) r[o + 1], (String) r[o + 2], Scopes.split((String) r[o + 3]),
+                groups((String) r[o], (String) r[o + 4]), instant(r[o + 5]), Instant.ofEpochMilli(number(r[o + 6])),
+                Instant.ofEpochMilli(number(r[o + 7])), Instant.ofEpochMilli(number(r[o + 8])), Instant.ofEpochMilli(number(r[o + 9])),
+                FamilyState.valueOf((String) r[o + 10]), instant(r[o + 11]), (String) r[o + 12], (String) r[o + 13], (String) r[o + 14]);
     }
 
     static long number(Object column) {
@@ -40,8 +59,12 @@ final class Rows {
         return column == null ? null : Instant.ofEpochMilli(number(column));
     }
 
-    static FamilyEntity toEntity(RefreshTokenFamily f, String issuer) {
+    static FamilyEntity toEntity(RefreshTokenFamily f, CurrentToken live, String issuer) {
         FamilyEntity e = new FamilyEntity();
+        e.generation = live.generation();
+        e.tokenHash = live.tokenHash();
+        e.tokenSecretId = live.secretId();
+        e.tokenIssuedAt = live.issuedAt().toEpochMilli();
         e.issuer = issuer;
         e.familyId = f.familyId();
         e.subject = f.subject();
@@ -82,24 +105,6 @@ final class Rows {
             throw new IllegalStateException("family " + familyId + " has unreadable groups", ex);
         }
         return groups;
-    }
-
-    static TokenEntity toEntity(RefreshTokenRecord r, String issuer) {
-        TokenEntity e = new TokenEntity();
-        e.issuer = issuer;
-        e.tokenHash = r.tokenHash();
-        e.secretId = r.secretId();
-        e.familyId = r.familyId();
-        e.state = r.state().name();
-        e.issuedAt = r.issuedAt().toEpochMilli();
-        e.rotatedAt = r.rotatedAt() == null ? null : r.rotatedAt().toEpochMilli();
-        e.successorHash = r.successorHash();
-        return e;
-    }
-
-    static RefreshTokenRecord toRecord(TokenEntity e) {
-        return new RefreshTokenRecord(e.tokenHash, e.secretId, e.familyId, TokenState.valueOf(e.state), Instant.ofEpochMilli(e.issuedAt),
-                millis(e.rotatedAt), e.successorHash);
     }
 
     static Instant millis(Long v) {

@@ -6,7 +6,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
-/** Row of one refresh token: its keyed hash (never the token), its application's issuer, its family, state and successor link. */
+/**
+ * Row of one refresh token of an earlier version, which kept one per token: its keyed hash (never the token), its
+ * application's issuer, its family, state and successor link. Read and cleaned up; no new rows are written.
+ */
 @Entity(name = "TokenGateRefreshToken")
 @Table(name = "TG_REFRESH_TOKEN", indexes = {
         @Index(name = "TG_REFRESH_TOKEN_FAMILY_IX", columnList = "FAMILY_ID"),

@@ -29,9 +29,9 @@ final class JpaStoreContractTests {
         return emptied(FACTORIES.computeIfAbsent(name, n -> upgraded(JpaStores.entityManagerFactory(ds, Map.of()))));
     }
 
-    /** The factory, its tables given the ISSUER column when an earlier run left tables of TokenGate 0.1 in the database. */
+    /** The factory, its tables upgraded when an earlier run left tables of an earlier version in the database. */
     static EntityManagerFactory upgraded(EntityManagerFactory emf) {
-        IssuerColumns.addWhereMissing(new Transactions(emf));
+        SchemaUpgrades.applyWhereMissing(new Transactions(emf));
         return emf;
     }
 
