@@ -21,7 +21,7 @@ public class RowCountServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
             DataSource ds = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
-            try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM TG_REFRESH_TOKEN")) {
+            try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM TG_FAMILY")) {
                 rs.next();
                 resp.getWriter().print(rs.getLong(1));
             }
