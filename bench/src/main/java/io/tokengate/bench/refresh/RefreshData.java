@@ -29,7 +29,8 @@ import io.tokengate.core.refresh.RefreshTokenHasher;
  * what a cleanup run must delete.
  *
  * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.RefreshData jdbcUrl schema secret activeFamilies expiredFamilies \
- *     tokensFile sampleSize issuer</pre>
+ *     tokensFile sampleSize issuer [subjects]</pre>
+ * The families belong to {@code subjects} users in turn (default 250 000; 1: every family one user's).
  */
 public final class RefreshData {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -39,8 +40,9 @@ public final class RefreshData {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 8) {
-            System.err.println("usage: RefreshData jdbcUrl schema secret(id:base64url) activeFamilies expiredFamilies tokensFile sampleSize issuer");
+        if (args.length != 8 && args.length != 9) {
+            System.err.println("usage: RefreshData jdbcUrl schema secret(id:base64url) activeFamilies expiredFamilies tokensFile sampleSize issuer"
+                    + " [subjects, default 250000]");
             System.exit(2);
         }
         String url = args[0];
@@ -56,6 +58,7 @@ public final class RefreshData {
         Path tokensFile = Path.of(args[5]);
         int sample = Math.min(Integer.parseInt(args[6]), active);
         String issuer = args[7];
+        int subjects = args.length > 8 ? Integer.parseInt(args[8]) : 250_000;
         if (!issuer.matches("[A-Za-z0-9:/._-]+")) {
             throw new IllegalArgumentException("the issuer goes into CSV unquoted: letters, digits and :/._- only: " + issuer);
         }
@@ -75,7 +78,7 @@ public final class RefreshData {
                     s.execute(t);
                 }
             }
-            List<String> sampled = copy(c, hasher, active, expired, sample, issuer);
+            List<String> sampled = copy(c, hasher, active, expired, sample, issuer, subjects);
             try (Statement s = c.createStatement()) {
                 for (String i : indexes) {
                     s.execute(i);
@@ -114,7 +117,7 @@ public final class RefreshData {
     }
 
     /** Streams the families and their tokens in; returns the sampled tokens of active families. */
-    private static List<String> copy(Connection c, RefreshTokenHasher hasher, int active, int expired, int sample, String issuer)
+    private static List<String> copy(Connection c, RefreshTokenHasher hasher, int active, int expired, int sample, String issuer, int subjects)
             throws SQLException {
         SecureRandom random = new SecureRandom();
         long now = System.currentTimeMillis();
@@ -134,7 +137,7 @@ public final class RefreshData {
                 long idle = live ? now + 14 * day : now - day;
                 long absolute = live ? now + 30 * day : now - day;
                 String token = hasher.firstToken(familyId);
-                families.row().append(familyId).append(',').append(issuer).append(",user-").append(i % 250_000).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
+                families.row().append(familyId).append(',').append(issuer).append(",user-").append(i % subjects).append(",demo-client,\"\",\"{\"\"g\"\":[\"\"user\"\"]}\",,")
                         .append(created).append(',').append(created).append(',').append(idle).append(',').append(absolute)
                         .append(",ACTIVE,,,bench,127.0.0.1,0,").append(hasher.hash(token)).append(',').append(hasher.currentSecretId()).append(',')
                         .append(created).append('\n');

@@ -159,7 +159,7 @@ public final class RefreshLoad {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: RefreshLoad tokenUrl tokensFile [--clients 32] [--seconds 20] [--warmup 3] [--rate perSecond]"
-                    + " [--timeline file.csv] [--server-log file] [--label text]");
+                    + " [--timeline file.csv] [--server-log file] [--label text] [--cpu 'server=pid database=pid,pid']");
             System.exit(2);
         }
         System.setProperty("http.maxConnections", "1024"); // keep every client's connection alive
@@ -192,10 +192,14 @@ public final class RefreshLoad {
             threads.add(new Client(url, tokens.subList(i * perClient, (i + 1) * perClient), warmupEnd, end, failures, interval,
                     now + interval * i / clients));
         }
+        io.tokengate.bench.cpu.CpuMeter cpu = io.tokengate.bench.cpu.CpuMeter.parse(options.get("--cpu"));
         threads.forEach(Thread::start);
+        Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+        cpu.start(); // the measured window only, as the latencies
         for (Client t : threads) {
             t.join();
         }
+        java.util.Map<String, Double> cpuSeconds = cpu.elapsed();
         long measuredTo = System.currentTimeMillis();
         // the file keeps the live tokens: the successors, and those no client took, for the next run
         List<String> live = new ArrayList<>();
@@ -214,7 +218,8 @@ public final class RefreshLoad {
         }
         String failure = threads.stream().map(t -> t.lastFailure).filter(f -> f != null).findFirst().orElse("");
         System.out.println(summary(label, clients, all, (measuredTo - measuredFrom) / 1000.0) + " failures " + failures.get()
-                + (failure.isEmpty() ? "" : " (last: " + failure.replace('\n', ' ') + ")"));
+                + (failure.isEmpty() ? "" : " (last: " + failure.replace('\n', ' ') + ")") + "  "
+                + io.tokengate.bench.cpu.CpuMeter.perOperation(cpuSeconds, total));
         if (timeline != null) {
             writeTimeline(timeline, all, allEnds, measuredFrom);
         }
