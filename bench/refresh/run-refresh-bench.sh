@@ -18,7 +18,8 @@
 # Every line ends with the CPU per grant of the server, PostgreSQL and the load generator over the measured window.
 # VARIANT=filter serves the token endpoint from a WAR with TokenGate's servlet filter only (no Jakarta Security
 # mechanism: the container's JASPIC/Soteria round is not on the grant path) instead of the sample; same store, keys,
-# clients and pool (settings in its web.xml; the filter schedules no cleanup: use it with CLEANUP=no). POOL: the JDBC pool's steady and maximum size (default 32, one connection per client at 32).
+# clients and pool (settings in its web.xml; the filter schedules no cleanup: use it with CLEANUP=no). POOL: the JDBC
+# pool's steady and maximum size (default 32, one connection per client at 32; "default": Payara's, steady 8, max 32).
 set -e
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN="${1:-20}"
@@ -30,6 +31,8 @@ ALGORITHM="${ALGORITHM:-RS256}" # the signing algorithm of the generated keys: e
 SUBJECTS="${SUBJECTS:-}" # empty: RefreshData's default, 250000
 VARIANT="${VARIANT:-sample}"
 POOL="${POOL:-32}"
+POOL_FLAGS="--steadypoolsize $POOL --maxpoolsize $POOL"
+[ "$POOL" = default ] && POOL_FLAGS="" # Payara's defaults: steady 8, maximum 32
 WRK="${WRK:-no}"
 PORT="${PORT:-8282}"
 BASE="http://localhost:$PORT"
@@ -49,7 +52,7 @@ BENCH="java -Xmx2g -cp bench/target/benchmarks.jar"
 SECRET="bench:$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 
 cat > "$OUT/post-boot.asadmin" <<ASADMIN
-create-jdbc-connection-pool --steadypoolsize $POOL --maxpoolsize $POOL --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused:currentSchema=$SCHEMA tokengate-pool
+create-jdbc-connection-pool $POOL_FLAGS --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused:currentSchema=$SCHEMA tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
 ASADMIN
 # the listener on loopback before it starts (set after boot, Payara restarts it while the application deploys)
