@@ -52,14 +52,14 @@ LIBS=""
 case "$DB" in
   h2)
     cat > "$COMMANDS" <<ASADMIN
-create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.DataSource --property url=jdbc\\:h2\\:$DATA/tokengate-sample tokengate-pool
+create-jdbc-connection-pool --steadypoolsize 32 --maxpoolsize 32 --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.DataSource --property url=jdbc\\:h2\\:$DATA/tokengate-sample tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
 ASADMIN
     ;;
   postgres)
     LIBS="--addlibs $HERE/target/postgresql.jar"
     cat > "$COMMANDS" <<ASADMIN
-create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused tokengate-pool
+create-jdbc-connection-pool --steadypoolsize 32 --maxpoolsize 32 --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=5432:databaseName=test:user=postgres:password=unused tokengate-pool
 create-jdbc-resource --connectionpoolid tokengate-pool jdbc/tokengate
 ASADMIN
     ;;

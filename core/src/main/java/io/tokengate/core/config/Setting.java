@@ -70,7 +70,7 @@ public final class Setting {
     public static final SettingKey REVOCATION_WHEN_STALE = new SettingKey("tokengate.revocation-when-stale", "refuse", null,
             "Resource server: `refuse` (fail closed, 503) or `accept` (accept tokens unchecked, logging TG-0205) once the feed is staler than the maximum.");
     public static final SettingKey REFRESH_TOKEN_SECRETS = new SettingKey("tokengate.refresh-token-secrets", null, "generated in `tokengate.keys.directory`",
-            "Secrets for the keyed hashes of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first; `${env:...}`/`${file:...}` allowed.");
+            "Secrets for the keyed hashes and tags of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first (new tokens use it; the others still verify theirs); `${env:...}`/`${file:...}` allowed.");
     public static final SettingKey CLIENTS = new SettingKey("tokengate.clients", null, null,
             "Client registry file (`.properties` or `.json`), a path or `/WEB-INF/...` inside the WAR; see the client registry table. Without it only clients given in code exist.");
     public static final SettingKey REALM = new SettingKey("tokengate.realm", Realm.DEFAULT, null,
