@@ -62,8 +62,8 @@ final class Rotation {
     /** A token of this version: its family's live one is rotated, an earlier one is a retry or reuse. */
     private RefreshOutcome refresh(Presented p, RefreshTokenHasher.Decoded token) {
         Optional<RefreshTokenStore.FamilyAndToken> found = store.findFamilyAndToken(token.familyId());
-        if (found.isEmpty() || found.get().token() == null) {
-            return RefreshOutcome.rejected(Reason.UNKNOWN);
+        if (found.isEmpty() || found.get().token() == null || !found.get().family().familyId().equals(token.familyId())) {
+            return RefreshOutcome.rejected(Reason.UNKNOWN); // exactly the family named: a database's collation may fold ids
         }
         RefreshTokenFamily family = found.get().family();
         CurrentToken live = found.get().token();

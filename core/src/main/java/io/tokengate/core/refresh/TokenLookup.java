@@ -31,7 +31,8 @@ final class TokenLookup {
     Optional<KnownToken> find(String presentedToken) {
         Optional<RefreshTokenHasher.Decoded> decoded = hasher.decode(presentedToken);
         if (decoded.isPresent()) {
-            return store.findFamilyAndToken(decoded.get().familyId()).filter(f -> f.token() != null).flatMap(f -> {
+            return store.findFamilyAndToken(decoded.get().familyId())
+                    .filter(f -> f.token() != null && f.family().familyId().equals(decoded.get().familyId())).flatMap(f -> {
                 CurrentToken live = f.token();
                 long generation = decoded.get().generation();
                 if (generation < live.generation()) {

@@ -322,8 +322,29 @@ class RefreshTokenLifecycleTest {
         }
 
         @Test
+        void aStoreThatFoldsTheCaseOfFamilyIdsCannotLendOneFamilysRowToAnother() {
+            // MariaDB compares FAMILY_ID ignoring case: a token naming "ABC" must not be judged against family "abc"
+            io.tokengate.core.support.FaultyStore folding = new io.tokengate.core.support.FaultyStore() {
+                @Override
+                public java.util.Optional<FamilyAndToken> findFamilyAndToken(String familyId) {
+                    return super.findFamilyAndToken(familyId.toLowerCase(java.util.Locale.ROOT));
+                }
+            };
+            io.tokengate.core.support.EndpointFixture fx = new io.tokengate.core.support.EndpointFixture(folding, List.of());
+            RefreshTokenFamily lower = new RefreshTokenFamily("abc", "alice", "demo-client", Set.of("read"), Set.of(), null,
+                    fx.clock.instant(), fx.clock.instant(), fx.clock.instant().plus(Duration.ofDays(1)), fx.clock.instant().plus(Duration.ofDays(2)),
+                    FamilyState.ACTIVE, null, null, null, null);
+            folding.delegate.createFamily(lower, new CurrentToken(5, "h".repeat(43), "s1", fx.clock.instant()));
+            String namingUpper = fx.hasher.successorOf("x".repeat(43), "ABC", 1, "s1"); // genuine tag, generation 1 < 5 of "abc"
+            assertEquals("invalid_grant", error(fx.refresh(namingUpper)));
+            assertEquals(FamilyState.ACTIVE, folding.delegate.findFamily("abc").orElseThrow().state(), "not taken as reuse of abc");
+            assertTrue(fx.service.find(namingUpper).isEmpty());
+        }
+
+        @Test
         void withTheSecretButWithoutTheLiveTokenNoTokenRefreshesAndNoneAheadRevokes() {
             // what a leaked hashing secret alone gives: tokens with right tags, but never the live token's unguessable part
+            // (an earlier generation made with it would be taken as reuse: README, "Keep the refresh-token secrets secret")
             Map<String, Object> login = f.login();
             String familyId = f.service.familyOf(rt(login)).orElseThrow().familyId();
             assertEquals("invalid_grant", error(f.refresh(f.hasher.firstToken(familyId))), "generation 0 again, another body");

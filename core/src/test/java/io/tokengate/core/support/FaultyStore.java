@@ -17,7 +17,7 @@ import io.tokengate.core.refresh.StoreUnavailableException;
  * An in-memory store whose named methods fail (as a database that went away) while listed in {@link #failing},
  * and which can run a hook right after a successful rotation (to interleave another request).
  */
-public final class FaultyStore implements RefreshTokenStore {
+public class FaultyStore implements RefreshTokenStore {
     public final InMemoryRefreshTokenStore delegate = new InMemoryRefreshTokenStore();
     public final Set<String> failing = ConcurrentHashMap.newKeySet();
     public volatile Runnable afterRotate = () -> { };

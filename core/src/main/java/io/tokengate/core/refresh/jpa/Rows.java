@@ -33,7 +33,8 @@ final class Rows {
     /** A row of the family-and-live-token SELECT of the refresh path. */
     static FamilyAndToken familyAndToken(Object[] r) {
         int t = FAMILY_WIDTH;
-        CurrentToken live = r[t] == null ? null : new CurrentToken(number(r[t]), (String) r[t + 1], (String) r[t + 2], instant(r[t + 3]));
+        boolean complete = r[t] != null && r[t + 1] != null && r[t + 2] != null && r[t + 3] != null; // else: no live token (yet)
+        CurrentToken live = !complete ? null : new CurrentToken(number(r[t]), (String) r[t + 1], (String) r[t + 2], instant(r[t + 3]));
         return new FamilyAndToken(family(r, 0), live);
     }
 
