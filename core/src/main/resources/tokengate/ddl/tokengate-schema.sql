@@ -67,6 +67,27 @@ CREATE TABLE TG_REVOCATION (
 );
 CREATE INDEX TG_REVOCATION_DROP_IX ON TG_REVOCATION (ISSUER, DROP_AT);
 
+-- authorization codes (the authorization code grant): only the keyed hash of a code, what it is bound to (client,
+-- redirect URI, PKCE challenge, user), when it expires (60 s after issue) and was used, and the family its use issued,
+-- so that a replayed code revokes it. Tables of an earlier TokenGate: these two statements alone add it.
+CREATE TABLE TG_AUTHORIZATION_CODE (
+    CODE_HASH      VARCHAR(64)   NOT NULL,
+    ISSUER         VARCHAR(255)  NOT NULL,
+    CLIENT_ID      VARCHAR(255)  NOT NULL,
+    REDIRECT_URI   VARCHAR(2000) NOT NULL,
+    CODE_CHALLENGE VARCHAR(64)   NOT NULL,
+    SUBJECT        VARCHAR(255)  NOT NULL,
+    GROUPS_JSON    VARCHAR(4000) NOT NULL,
+    SCOPES         VARCHAR(2000) NOT NULL,
+    AUTH_TIME      BIGINT        NOT NULL,
+    ISSUED_AT      BIGINT        NOT NULL,
+    EXPIRES_AT     BIGINT        NOT NULL,
+    REDEEMED_AT    BIGINT,
+    FAMILY_ID      VARCHAR(64),
+    PRIMARY KEY (CODE_HASH)
+);
+CREATE INDEX TG_AUTHORIZATION_CODE_EXPIRES_IX ON TG_AUTHORIZATION_CODE (ISSUER, EXPIRES_AT);
+
 -- the issuer's shared key set (tokengate.keys.source=database): one row per issuer, the keys sealed (private keys
 -- encrypted under the key-encryption key), VERSION incremented by every change (compare-and-set). Tables of an earlier
 -- TokenGate: this statement alone adds it.

@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.tokengate.core.authorize.AuthorizationCodeStore;
 import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.revocation.Revocation;
@@ -204,6 +205,11 @@ public final class DeferredStore implements RefreshTokenStore, AutoCloseable {
     @Override
     public KeySetStore keySets() {
         return store().keySets();
+    }
+
+    @Override
+    public AuthorizationCodeStore authorizationCodes() {
+        return store().authorizationCodes();
     }
 
     @Override

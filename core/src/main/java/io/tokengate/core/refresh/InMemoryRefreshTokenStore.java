@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.tokengate.core.authorize.AuthorizationCodeStore;
+import io.tokengate.core.authorize.InMemoryAuthorizationCodeStore;
 import io.tokengate.core.keys.InMemoryKeySetStore;
 import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.revocation.Revocation;
@@ -21,6 +23,13 @@ import io.tokengate.core.revocation.Revocation;
  */
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     private final InMemoryKeySetStore keySets = new InMemoryKeySetStore();
+    private final InMemoryAuthorizationCodeStore codes = new InMemoryAuthorizationCodeStore();
+
+    /** The authorization codes of the servers that share this store (in one JVM: tests and demos). */
+    @Override
+    public AuthorizationCodeStore authorizationCodes() {
+        return codes;
+    }
 
     /** The shared key set of the servers that share this store (in one JVM: tests and demos). */
     @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.tokengate.core.authorize.AuthorizationCodeStore;
 import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.revocation.RevocationStore;
 
@@ -115,5 +116,15 @@ public interface RefreshTokenStore extends RevocationStore {
      */
     default KeySetStore keySets() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no key sets");
+    }
+
+    /**
+     * Where this store's database keeps the issuer's authorization codes (the authorization code grant).
+     *
+     * @throws UnsupportedOperationException for a store that keeps no codes
+     * @throws StoreUnavailableException when the store's database cannot be reached yet
+     */
+    default AuthorizationCodeStore authorizationCodes() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no authorization codes");
     }
 }

@@ -418,6 +418,88 @@ public abstract class RefreshTokenStoreContract {
                 Set.copyOf(store.familiesOfSubject(subject).stream().map(RefreshTokenFamily::familyId).toList()));
     }
 
+    // ------------------------------------------------------------------ authorization codes
+
+    private static io.tokengate.core.authorize.AuthorizationCode code(String clientId, Instant issuedAt) {
+        return new io.tokengate.core.authorize.AuthorizationCode(id("c"), clientId, "http://127.0.0.1:8765/callback",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", id("zo\u00eb"), Set.of("user", "\u7ba1\u7406\u8005"), Set.of("read", "write"),
+                issuedAt.minusSeconds(3), issuedAt, issuedAt.plusSeconds(60));
+    }
+
+    @Test
+    void anAuthorizationCodeIsRedeemedOnceWithEveryFieldThenItsReplayNamesTheFamilyItIssued() {
+        io.tokengate.core.authorize.AuthorizationCodeStore codes = store.authorizationCodes();
+        io.tokengate.core.authorize.AuthorizationCode c = code("demo-native", T0);
+        codes.save(c);
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Redeemed(c), codes.redeem(c.codeHash(), T0.plusSeconds(5)));
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Replayed(c, null), codes.redeem(c.codeHash(), T0.plusSeconds(6)));
+        codes.recordFamily(c.codeHash(), "fam-of-the-code");
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Replayed(c, "fam-of-the-code"), codes.redeem(c.codeHash(), T0.plusSeconds(7)));
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Unknown(), codes.redeem(id("c"), T0));
+    }
+
+    @Test
+    void anExpiredCodeIsNotRedeemedAndTheCleanupDeletesItInBatches() {
+        io.tokengate.core.authorize.AuthorizationCodeStore codes = store.authorizationCodes();
+        io.tokengate.core.authorize.AuthorizationCode c = code("demo-native", T0);
+        codes.save(c);
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Expired(), codes.redeem(c.codeHash(), T0.plusSeconds(60)), "60 s exactly");
+        for (int i = 0; i < 4; i++) {
+            codes.save(code("demo-native", T0));
+        }
+        io.tokengate.core.authorize.AuthorizationCode live = code("demo-native", T0.plusSeconds(3600));
+        codes.save(live);
+        Instant later = T0.plusSeconds(120);
+        assertEquals(3, codes.deleteExpired(later, 3));
+        assertEquals(2, codes.deleteExpired(later, 3));
+        assertEquals(0, codes.deleteExpired(later, 3));
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Unknown(), codes.redeem(c.codeHash(), later));
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Redeemed(live), codes.redeem(live.codeHash(), T0.plusSeconds(3601)));
+    }
+
+    @Test
+    void ofConcurrentRedemptionsOfOneCodeExactlyOneWins() throws Exception {
+        io.tokengate.core.authorize.AuthorizationCodeStore codes = store.authorizationCodes();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 10; round++) {
+                io.tokengate.core.authorize.AuthorizationCode c = code("demo-native", T0);
+                codes.save(c);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<io.tokengate.core.authorize.CodeRedemption>> results = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return codes.redeem(c.codeHash(), T0.plusSeconds(1));
+                    }));
+                }
+                start.countDown();
+                int won = 0;
+                for (Future<io.tokengate.core.authorize.CodeRedemption> r : results) {
+                    io.tokengate.core.authorize.CodeRedemption outcome = r.get(60, TimeUnit.SECONDS);
+                    if (outcome instanceof io.tokengate.core.authorize.CodeRedemption.Redeemed) {
+                        won++;
+                    } else {
+                        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Replayed(c, null), outcome);
+                    }
+                }
+                assertEquals(1, won, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anotherApplicationCannotRedeemOrSeeThisOnesCodes() {
+        io.tokengate.core.authorize.AuthorizationCode c = code("shared-client", T0);
+        store.authorizationCodes().save(c);
+        RefreshTokenStore other = anotherApplicationsStore();
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Unknown(), other.authorizationCodes().redeem(c.codeHash(), T0.plusSeconds(1)));
+        assertEquals(0, other.authorizationCodes().deleteExpired(T0.plusSeconds(600), 10));
+        assertEquals(new io.tokengate.core.authorize.CodeRedemption.Redeemed(c), store.authorizationCodes().redeem(c.codeHash(), T0.plusSeconds(1)));
+    }
+
     // ------------------------------------------------------------------ the shared key set (keys.source=database)
 
     @Test

@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Query;
 
+import io.tokengate.core.authorize.AuthorizationCodeStore;
 import io.tokengate.core.keys.KeySetStore;
 import io.tokengate.core.refresh.CurrentToken;
 import io.tokengate.core.refresh.FamilyState;
@@ -48,12 +49,20 @@ public final class JpaRefreshTokenStore implements RefreshTokenStore, AutoClosea
     private final Transactions tx;
     private final String issuer;
     private final JpaKeySetStore keySets;
+    private final JpaAuthorizationCodeStore codes;
 
     /** The store of the application whose tokens {@code issuer} issues, on {@code emf}. */
     public JpaRefreshTokenStore(EntityManagerFactory emf, String issuer) {
         this.tx = new Transactions(emf);
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.keySets = new JpaKeySetStore(tx, issuer);
+        this.codes = new JpaAuthorizationCodeStore(tx, issuer);
+    }
+
+    /** The issuer's authorization codes, in table {@code TG_AUTHORIZATION_CODE} of this store's database. */
+    @Override
+    public AuthorizationCodeStore authorizationCodes() {
+        return codes;
     }
 
     /** The issuer's shared key set, in table {@code TG_KEY_SET} of this store's database. */

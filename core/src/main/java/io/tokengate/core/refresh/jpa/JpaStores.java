@@ -186,7 +186,8 @@ public final class JpaStores {
 
         @Override
         public List<String> getManagedClassNames() {
-            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName(), RevocationEntity.class.getName(), KeySetEntity.class.getName());
+            return List.of(FamilyEntity.class.getName(), TokenEntity.class.getName(), RevocationEntity.class.getName(), KeySetEntity.class.getName(),
+                    AuthorizationCodeEntity.class.getName());
         }
 
         @Override

@@ -71,7 +71,7 @@ final class Rows {
         e.subject = f.subject();
         e.clientId = f.clientId();
         e.scopes = String.join(" ", f.scopes());
-        e.groups = JsonUtil.toJson(Map.of("g", List.copyOf(f.groups())));
+        e.groups = groupsJson(f.groups());
         e.authTime = f.authTime() == null ? null : f.authTime().toEpochMilli();
         e.createdAt = f.createdAt().toEpochMilli();
         e.lastUsedAt = f.lastUsedAt().toEpochMilli();
@@ -92,8 +92,13 @@ final class Rows {
                 e.remoteAddress);
     }
 
+    /** The GROUPS_JSON column of a set of groups. */
+    static String groupsJson(Set<String> groups) {
+        return JsonUtil.toJson(Map.of("g", List.copyOf(groups)));
+    }
+
     /** GROUPS_JSON is {@code {"g":[...]}}. */
-    private static Set<String> groups(String familyId, String column) {
+    static Set<String> groups(String familyId, String column) {
         Set<String> groups = new LinkedHashSet<>();
         try {
             Object g = StrictJson.parseObject(column).get("g");

@@ -43,6 +43,7 @@ final class JpaStoreContractTests {
             em.createQuery("DELETE FROM TokenGateRefreshToken").executeUpdate();
             em.createQuery("DELETE FROM TokenGateFamily").executeUpdate();
             em.createQuery("DELETE FROM TokenGateRevocation").executeUpdate();
+            em.createQuery("DELETE FROM TokenGateAuthorizationCode").executeUpdate();
             em.createQuery("DELETE FROM TokenGateKeySet k WHERE k.issuer = :issuer").setParameter("issuer", ISSUER).executeUpdate();
             em.getTransaction().commit();
         } finally {

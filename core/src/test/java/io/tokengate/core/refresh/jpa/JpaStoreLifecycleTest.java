@@ -227,7 +227,7 @@ class JpaStoreLifecycleTest {
         JpaStores.entityManagerFactory(ds, Map.of()).createEntityManager().close(); // deploys the unit: creates the tables
         try (java.sql.Connection c = ds.getConnection()) {
             Set<String> indexes = new java.util.TreeSet<>();
-            for (String table : List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION")) {
+            for (String table : List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION", "TG_AUTHORIZATION_CODE")) {
                 try (java.sql.ResultSet rs = c.getMetaData().getIndexInfo(null, null, table, false, false)) {
                     while (rs.next()) {
                         indexes.add(rs.getString("INDEX_NAME") + "(" + rs.getString("COLUMN_NAME") + ")");

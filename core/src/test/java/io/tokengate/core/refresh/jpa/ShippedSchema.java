@@ -28,7 +28,7 @@ import io.tokengate.core.refresh.RefreshTokenStore;
 final class ShippedSchema {
     static final String RESOURCE = "tokengate/ddl/tokengate-schema.sql";
     static final Set<String> INDEXES = Set.of("TG_FAMILY_SUBJECT_IX", "TG_FAMILY_CLIENT_IX", "TG_FAMILY_IDLE_IX", "TG_FAMILY_ABSOLUTE_IX", "TG_FAMILY_REVOKED_IX",
-            "TG_REFRESH_TOKEN_FAMILY_IX", "TG_REFRESH_TOKEN_ROTATED_IX", "TG_REVOCATION_DROP_IX");
+            "TG_REFRESH_TOKEN_FAMILY_IX", "TG_REFRESH_TOKEN_ROTATED_IX", "TG_REVOCATION_DROP_IX", "TG_AUTHORIZATION_CODE_EXPIRES_IX");
     private static final Map<String, EntityManagerFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ShippedSchema() {
@@ -60,6 +60,7 @@ final class ShippedSchema {
             found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_FAMILY"));
             found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_REFRESH_TOKEN"));
             found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_REVOCATION"));
+            found.addAll(indexes(c.getMetaData(), c.getCatalog(), c.getSchema(), "TG_AUTHORIZATION_CODE"));
             assertTrue(found.containsAll(INDEXES), "indexes for subject, client, expiry, family, rotation and revocation expiry: " + found);
         }
     }
