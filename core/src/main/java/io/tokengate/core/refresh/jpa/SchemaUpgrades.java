@@ -67,7 +67,8 @@ final class SchemaUpgrades {
         }
     }
 
-    private static List<String> statements(String resource) {
+    /** The statements of a SQL script on the class path, without its comments. */
+    static List<String> statements(String resource) {
         String script;
         try (InputStream in = SchemaUpgrades.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {

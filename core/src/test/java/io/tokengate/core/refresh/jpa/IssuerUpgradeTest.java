@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -114,21 +111,7 @@ class IssuerUpgradeTest {
 
     /** The statements of a test resource, comments removed. */
     static List<String> script(String resource) {
-        String script;
-        try (InputStream in = IssuerUpgradeTest.class.getClassLoader().getResourceAsStream(resource)) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        StringBuilder sql = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (!line.trim().startsWith("--")) {
-                sql.append(line).append('\n');
-            }
-        }
-        List<String> statements = new java.util.ArrayList<>(List.of(sql.toString().split(";")));
-        statements.removeIf(String::isBlank);
-        return statements;
+        return SchemaUpgrades.statements(resource);
     }
 
     static void run(DataSource ds, List<String> statements) throws SQLException {
