@@ -2,6 +2,7 @@ package io.tokengate.core;
 
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.TokenGateConfig;
+import io.tokengate.core.dpop.DPoPProofValidator;
 import io.tokengate.core.validation.AccessTokenValidator;
 
 /**
@@ -12,6 +13,9 @@ import io.tokengate.core.validation.AccessTokenValidator;
 public interface TokenCheck {
 
     AccessTokenValidator validator();
+
+    /** Checks the DPoP proofs that come with DPoP-bound access tokens (RFC 9449 §7). */
+    DPoPProofValidator dpop();
 
     /** Every setting as given. */
     Settings settings();

@@ -18,6 +18,11 @@ import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
 import io.tokengate.core.config.TokenGateConfig;
+import io.tokengate.core.authorize.AuthorizationCodes;
+import io.tokengate.core.dpop.DPoPProofValidator;
+import io.tokengate.core.dpop.DPoPReplayCache;
+import io.tokengate.core.dpop.InMemoryDPoPReplayCache;
+import io.tokengate.core.endpoint.AuthorizationEndpoint;
 import io.tokengate.core.endpoint.AuthorizationServerMetadata;
 import io.tokengate.core.endpoint.Handoff;
 import io.tokengate.core.endpoint.IntrospectionEndpoint;
@@ -61,8 +66,10 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
     private final RevocationEndpoint revocationEndpoint;
     private final IntrospectionEndpoint introspectionEndpoint;
     private final Handoff handoff;
+    private final AuthorizationEndpoint authorizationEndpoint;
     private final RevocationFeed revocationFeed;
     private final RevocationFeedEndpoint revocationFeedEndpoint;
+    private final DPoPProofValidator dpop;
 
     private TokenGate(Builder b, TokenGateConfig config) {
         Clock clock = b.clock;
@@ -93,15 +100,19 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
                 CoreLog.REVOCATIONS_RESTORED.log(LOG, restored);
             }
         });
+        AuthorizationCodes codes = new AuthorizationCodes(store::authorizationCodes, hasher, clock);
+        this.dpop = new DPoPProofValidator(config.dpop().algorithms(), config.dpop().maxAge(), config.clockSkew(),
+                b.dpopReplays != null ? b.dpopReplays : new InMemoryDPoPReplayCache(config.dpop().replayCacheSize(), clock), clock);
         try {
             this.tokenEndpoint = TokenEndpoint.builder().clients(clients).refreshTokens(refreshTokens).validator(validator)
-                    .credentialVerifier(b.credentials).realm(config.realm()).clock(clock).build();
+                    .credentialVerifier(b.credentials).realm(config.realm()).clock(clock).dpop(dpop).authorizationCodes(codes).build();
         } catch (IllegalArgumentException e) { // a client's access-token lifetime the validator would refuse
             throw new ConfigurationException(Setting.CLIENTS, e.getMessage());
         }
         this.revocationEndpoint = new RevocationEndpoint(clients, refreshTokens, validator, config.realm());
         this.introspectionEndpoint = new IntrospectionEndpoint(clients, refreshTokens, validator, config.realm(), clock);
         this.handoff = new Handoff(clients, refreshTokens, config.realm());
+        this.authorizationEndpoint = new AuthorizationEndpoint(clients, codes, config.issuer());
         this.revocationFeedEndpoint = new RevocationFeedEndpoint(clients, revocationFeed, config.realm());
         if (keys instanceof SharedKeySet shared) { // last: nothing below can fail and leave its thread running
             shared.onRetired(kid -> revocationFeed.retiredKey(kid, clock.instant().plus(config.notBeforeLife())));
@@ -203,6 +214,17 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
         return handoff;
     }
 
+    /** The authorization endpoint's checks and codes (the HTTP layer signs the user in). */
+    public AuthorizationEndpoint authorizationEndpoint() {
+        return authorizationEndpoint;
+    }
+
+    /** Checks DPoP proofs, at the token endpoint and at resources (RFC 9449). */
+    @Override
+    public DPoPProofValidator dpop() {
+        return dpop;
+    }
+
     public ClientRegistry clients() {
         return clients;
     }
@@ -227,7 +249,7 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
     /** RFC 8414 metadata with the given endpoint paths. */
     public String metadataJson(AuthorizationServerMetadata.Paths paths) {
         Set<GrantType> grants = EnumSet.allOf(GrantType.class);
-        return AuthorizationServerMetadata.json(config.issuer(), paths, grants, Set.of());
+        return AuthorizationServerMetadata.json(config.issuer(), paths, grants, Set.of(), config.dpop().algorithms());
     }
 
     public static final class Builder {
@@ -239,6 +261,7 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
         private ClientRegistry clients;
         private Clock clock = Clock.systemUTC();
         private TokenGateConfig config;
+        private DPoPReplayCache dpopReplays;
 
         private Builder(SettingsSource source) {
             this.settings = new Settings(Objects.requireNonNull(source, "source"));
@@ -273,6 +296,12 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
 
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Where used DPoP proofs are remembered (e.g. shared by a cluster); default: in memory, sized from the settings. */
+        public Builder dpopReplayCache(DPoPReplayCache value) {
+            this.dpopReplays = value;
             return this;
         }
 

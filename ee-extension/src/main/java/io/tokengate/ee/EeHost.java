@@ -148,7 +148,7 @@ public final class EeHost implements TokenGateHost {
     public void started(TokenCheck check, ServletContext context) {
         if (mechanism) {
             CDI.current().select(MechanismAuthenticator.class).get().set(BearerAuthenticator.create(check.settings(),
-                    check.validator(), TokenGateInitializer.oauthEndpoints(context)));
+                    check, TokenGateInitializer.oauthEndpoints(context)));
         }
         if (check instanceof TokenGate tokenGate) { // a resource server has no refresh tokens to clean up
             scheduleCleanup(tokenGate, context);

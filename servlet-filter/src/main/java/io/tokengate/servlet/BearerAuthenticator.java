@@ -1,15 +1,20 @@
 package io.tokengate.servlet;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.tokengate.core.TokenCheck;
 import io.tokengate.core.config.ConfigurationException;
 import io.tokengate.core.config.Setting;
 import io.tokengate.core.config.Settings;
+import io.tokengate.core.dpop.DPoPCheck;
+import io.tokengate.core.dpop.DPoPProofValidator;
 import io.tokengate.core.endpoint.OAuthError;
 import io.tokengate.core.endpoint.Realm;
 import io.tokengate.core.validation.AccessTokenPrincipal;
@@ -25,6 +30,7 @@ import io.tokengate.core.validation.ValidationResult;
  */
 public final class BearerAuthenticator {
     private final AccessTokenValidator validator;
+    private final DPoPProofValidator dpop; // null: only bearer tokens (a start-up check)
     private final BearerTokenResolver resolver;
     private final ScopeRules scopeRules;
     private final RoleMapper roles;
@@ -40,8 +46,8 @@ public final class BearerAuthenticator {
     public record NoCredential() implements Outcome {
     }
 
-    /** The credential is refused: answer with {@link #challenge}. */
-    public record Refused(OAuthError error, String description, String scope) implements Outcome {
+    /** The credential is refused: answer with {@link #challenge} ({@code dpop}: a DPoP request, challenged with DPoP). */
+    public record Refused(OAuthError error, String description, String scope, boolean dpop) implements Outcome {
     }
 
     /** A valid token, and the roles its caller is in. */
@@ -51,15 +57,16 @@ public final class BearerAuthenticator {
     private static final NoCredential NONE = new NoCredential();
     private static final String LACKS_SCOPE = "The access token lacks a required scope";
 
-    private BearerAuthenticator(AccessTokenValidator validator, Settings settings, Set<String> oauthEndpoints) {
+    private BearerAuthenticator(AccessTokenValidator validator, DPoPProofValidator dpop, Settings settings, Set<String> oauthEndpoints) {
         this.validator = validator;
+        this.dpop = dpop;
         String realm;
         try {
             realm = Realm.check(settings.required(Setting.REALM));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(Setting.REALM, e.getMessage());
         }
-        this.challenge = new BearerChallenge(realm);
+        this.challenge = new BearerChallenge(realm, dpop == null ? null : String.join(" ", dpop.algorithmNames()));
         this.resolver = new BearerTokenResolver(settings.bool(ServletSetting.ACCESS_TOKEN_QUERY_PARAMETER),
                 settings.get(ServletSetting.ACCESS_TOKEN_COOKIE), HttpSettings.read(settings, "").csrf());
         this.scopeRules = ScopeRules.parse(settings.get(ServletSetting.REQUIRED_SCOPES));
@@ -72,13 +79,13 @@ public final class BearerAuthenticator {
      *                       ({@link TokenGateInitializer#oauthEndpoints}), which the check leaves alone
      * @throws ConfigurationException naming the setting at fault
      */
-    public static BearerAuthenticator create(Settings settings, AccessTokenValidator validator, Set<String> oauthEndpoints) {
-        return new BearerAuthenticator(validator, settings, oauthEndpoints);
+    public static BearerAuthenticator create(Settings settings, TokenCheck check, Set<String> oauthEndpoints) {
+        return new BearerAuthenticator(check.validator(), check.dpop(), settings, oauthEndpoints);
     }
 
     /** Checks the bearer settings at start-up without building anything that lasts. */
     public static void check(Settings settings) {
-        new BearerAuthenticator(null, settings, Set.of());
+        new BearerAuthenticator(null, null, settings, Set.of());
     }
 
     /**
@@ -105,7 +112,7 @@ public final class BearerAuthenticator {
     public Outcome authenticate(HttpServletRequest request) {
         BearerTokenResolver.Credential credential = resolver.resolve(request);
         if (credential instanceof BearerTokenResolver.Malformed m) {
-            return new Refused(OAuthError.INVALID_REQUEST, m.description(), null);
+            return new Refused(OAuthError.INVALID_REQUEST, m.description(), null, false);
         }
         if (!(credential instanceof BearerTokenResolver.Token t)) {
             return NONE;
@@ -116,14 +123,47 @@ public final class BearerAuthenticator {
             // revocation could not be checked (a resource server's feed is too stale): not the token's fault, a 503
             OAuthError error = invalid.reason() == FailureReason.REVOCATION_UNAVAILABLE ? OAuthError.TEMPORARILY_UNAVAILABLE
                     : OAuthError.INVALID_TOKEN;
-            return new Refused(error, invalid.description(), null);
+            return new Refused(error, invalid.description(), null, t.dpop());
         }
         AccessTokenPrincipal token = valid.token();
+        Refused unbound = proofOfPossession(request, t, token);
+        if (unbound != null) {
+            return unbound;
+        }
         Set<String> required = scopeRules.required(request);
         if (!token.scopes().containsAll(required)) {
-            return new Refused(OAuthError.INSUFFICIENT_SCOPE, LACKS_SCOPE, String.join(" ", required));
+            return new Refused(OAuthError.INSUFFICIENT_SCOPE, LACKS_SCOPE, String.join(" ", required), t.dpop());
         }
         return new Accepted(token, roles.roles(token));
+    }
+
+    /**
+     * RFC 9449 §7: a token bound to a key ({@code cnf.jkt}) only as {@code Authorization: DPoP} with one valid proof of
+     * that key for this request, its {@code ath} the token's hash — sent as {@code Bearer} it is a downgrade, refused; an
+     * unbound token sent as {@code DPoP} is refused too. Null when the request passes.
+     */
+    private Refused proofOfPossession(HttpServletRequest request, BearerTokenResolver.Token t, AccessTokenPrincipal token) {
+        String jkt = token.dpopJkt().orElse(null);
+        if (jkt == null) {
+            return t.dpop() ? new Refused(OAuthError.INVALID_TOKEN, "The access token is not DPoP-bound; send it as Bearer", null, true) : null;
+        }
+        if (!t.dpop()) {
+            return new Refused(OAuthError.INVALID_TOKEN, "The access token is DPoP-bound; send it as Authorization: DPoP with a proof", null,
+                    true);
+        }
+        List<String> proofs = Collections.list(request.getHeaders("DPoP"));
+        if (proofs.size() != 1) {
+            return new Refused(OAuthError.INVALID_DPOP_PROOF, proofs.isEmpty() ? "A DPoP proof is required" : "More than one DPoP header",
+                    null, true);
+        }
+        DPoPCheck check = dpop.check(proofs.get(0), request.getMethod(), request.getRequestURL().toString(), t.value());
+        if (check instanceof DPoPCheck.Refused r) {
+            return new Refused(OAuthError.INVALID_DPOP_PROOF, r.reason().description(), null, true);
+        }
+        if (!((DPoPCheck.Passed) check).proof().jkt().equals(jkt)) {
+            return new Refused(OAuthError.INVALID_DPOP_PROOF, "The DPoP proof is signed by another key than the token is bound to", null, true);
+        }
+        return null;
     }
 
     /** 401 with {@code WWW-Authenticate: Bearer realm="..."}: the resource needs a token and none came. */

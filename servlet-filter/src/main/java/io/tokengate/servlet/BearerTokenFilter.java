@@ -45,7 +45,7 @@ public final class BearerTokenFilter implements Filter {
         try {
             TokenCheck check = TokenGateListener.check(filterConfig.getServletContext());
             SettingsSource own = filterConfig::getInitParameter;
-            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(check.settings().source())), check.validator(),
+            this.authenticator = BearerAuthenticator.create(new Settings(own.orElse(check.settings().source())), check,
                     TokenGateInitializer.oauthEndpoints(filterConfig.getServletContext()));
         } catch (ConfigurationException | ServletException e) {
             // never throw: a container may then run the application without its filter, i.e. unprotected

@@ -9,7 +9,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Finds the one bearer credential of a request (RFC 6750 §2): the {@code Authorization} header, and where enabled
+ * Finds the one access-token credential of a request (RFC 6750 §2): the {@code Authorization} header — scheme
+ * {@code Bearer}, or {@code DPoP} (RFC 9449 §7.1) for a token bound to a key — and where enabled
  * the {@code access_token} query parameter (§2.3) or a cookie. Two credentials, two {@code Authorization} headers
  * or a malformed one are refused; a cookie-carried token of a state-changing request must come from an allowed
  * origin (a cookie rides along with cross-site requests). Counts without building lists.
@@ -39,8 +40,8 @@ final class BearerTokenResolver {
     record Malformed(String description) implements Credential {
     }
 
-    /** The one token. */
-    record Token(String value) implements Credential {
+    /** The one token; {@code dpop} when it came as {@code Authorization: DPoP}. */
+    record Token(String value, boolean dpop) implements Credential {
     }
 
     private static final None NONE = new None();
@@ -50,19 +51,23 @@ final class BearerTokenResolver {
         int credentials = 0;
         int headers = 0;
         boolean malformedHeader = false;
+        boolean dpop = false;
         Enumeration<String> values = request.getHeaders("Authorization");
         while (values != null && values.hasMoreElements()) {
             String header = values.nextElement();
             headers++;
-            if (header.length() >= 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                String token = header.substring(7).trim();
+            int scheme = header.length() >= 7 && header.regionMatches(true, 0, "Bearer ", 0, 7) ? 7
+                    : header.length() >= 5 && header.regionMatches(true, 0, "DPoP ", 0, 5) ? 5 : 0;
+            if (scheme > 0) {
+                String token = header.substring(scheme).trim();
                 if (token.isEmpty() || !isB64Token(token)) {
                     malformedHeader = true;
                 } else {
                     credential = token;
                     credentials++;
+                    dpop = scheme == 5;
                 }
-            } else if (header.equalsIgnoreCase("Bearer")) {
+            } else if (header.equalsIgnoreCase("Bearer") || header.equalsIgnoreCase("DPoP")) {
                 malformedHeader = true;
             }
         }
@@ -96,7 +101,7 @@ final class BearerTokenResolver {
         if (fromCookie && !SAFE_METHODS.contains(request.getMethod()) && !csrf.originAllowed(request)) {
             return new Malformed("A cookie-authenticated request must come from an allowed Origin");
         }
-        return new Token(credential);
+        return new Token(credential, dpop);
     }
 
     private static String decode(String value) {

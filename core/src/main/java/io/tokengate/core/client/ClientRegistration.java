@@ -1,7 +1,11 @@
 package io.tokengate.core.client;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -10,7 +14,8 @@ import java.util.Set;
  * One registered client. Immutable; build with {@link #builder(String)}. The setting names in the
  * registry files are those of the builder methods: {@code type}, {@code secret-sha256}, {@code grants},
  * {@code scopes}, {@code access-token-lifetime}, {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime},
- * {@code retry-window}, {@code cookie-mode}, {@code revocation-feed}.
+ * {@code retry-window}, {@code cookie-mode}, {@code revocation-feed}, {@code redirect-uris}, {@code first-party},
+ * {@code dpop-bound-access-tokens}.
  */
 public final class ClientRegistration {
     public static final Duration DEFAULT_REFRESH_IDLE_TIMEOUT = Duration.ofDays(14);
@@ -28,6 +33,9 @@ public final class ClientRegistration {
     private final Duration retryWindow;
     private final boolean cookieMode;
     private final boolean revocationFeed;
+    private final List<String> redirectUris;
+    private final boolean firstParty;
+    private final boolean dpopBoundAccessTokens;
 
     private ClientRegistration(Builder b) {
         if (b.clientId == null || b.clientId.isBlank()) {
@@ -47,6 +55,15 @@ public final class ClientRegistration {
         this.retryWindow = b.retryWindow;
         this.cookieMode = b.cookieMode;
         this.revocationFeed = b.revocationFeed;
+        this.redirectUris = List.copyOf(b.redirectUris);
+        this.firstParty = b.firstParty;
+        this.dpopBoundAccessTokens = b.dpopBoundAccessTokens;
+        for (String uri : redirectUris) {
+            checkRedirectUri(uri);
+        }
+        if (grants.contains(GrantType.AUTHORIZATION_CODE) && redirectUris.isEmpty()) {
+            throw new IllegalArgumentException("client " + clientId + ": authorization_code needs redirect-uris");
+        }
         if (revocationFeed && type != ClientType.CONFIDENTIAL) {
             throw new IllegalArgumentException("client " + clientId + ": revocation-feed needs a confidential client");
         }
@@ -62,6 +79,28 @@ public final class ClientRegistration {
         }
         if (type == ClientType.PUBLIC && grants.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("client " + clientId + ": client_credentials needs a confidential client");
+        }
+    }
+
+    /**
+     * RFC 6749 §3.1.2 and RFC 8252 §7: absolute, no fragment; {@code http} only to the loopback interface (a native app's
+     * redirect); otherwise {@code https} or an app's private-use scheme (with a dot, §7.1).
+     */
+    private void checkRedirectUri(String uri) {
+        URI u;
+        try {
+            u = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("client " + clientId + ": redirect URI " + uri + " is not a URI");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!u.isAbsolute() || u.getRawFragment() != null) {
+            throw new IllegalArgumentException("client " + clientId + ": redirect URI " + uri + " must be absolute, without a fragment");
+        }
+        boolean loopback = "127.0.0.1".equals(u.getHost()) || "[::1]".equals(u.getHost()) || "localhost".equals(u.getHost());
+        if (scheme.equals("http") ? !loopback : !scheme.equals("https") && !scheme.contains(".")) {
+            throw new IllegalArgumentException("client " + clientId + ": redirect URI " + uri
+                    + " must be https, http to the loopback interface, or a private-use scheme such as com.example.app:/callback");
         }
     }
 
@@ -142,6 +181,21 @@ public final class ClientRegistration {
         return revocationFeed;
     }
 
+    /** The redirect URIs of the authorization code grant, matched exactly (loopback ports excepted, RFC 8252 §7.3). */
+    public List<String> redirectUris() {
+        return redirectUris;
+    }
+
+    /** The organisation's own app: its users are not asked to consent at the authorization endpoint. */
+    public boolean firstParty() {
+        return firstParty;
+    }
+
+    /** Every token request needs a DPoP proof (RFC 9449 §5.2 {@code dpop_bound_access_tokens}): no bearer tokens. */
+    public boolean dpopBoundAccessTokens() {
+        return dpopBoundAccessTokens;
+    }
+
     @Override
     public String toString() {
         return "ClientRegistration[" + clientId + ", " + type + ", grants=" + grants + "]";
@@ -159,6 +213,9 @@ public final class ClientRegistration {
         private Duration retryWindow = DEFAULT_RETRY_WINDOW;
         private boolean cookieMode;
         private boolean revocationFeed;
+        private List<String> redirectUris = List.of();
+        private boolean firstParty;
+        private boolean dpopBoundAccessTokens;
 
         private Builder(String clientId) {
             this.clientId = clientId;
@@ -223,6 +280,21 @@ public final class ClientRegistration {
 
         public Builder revocationFeed(boolean value) {
             this.revocationFeed = value;
+            return this;
+        }
+
+        public Builder redirectUris(List<String> values) {
+            this.redirectUris = List.copyOf(values);
+            return this;
+        }
+
+        public Builder firstParty(boolean value) {
+            this.firstParty = value;
+            return this;
+        }
+
+        public Builder dpopBoundAccessTokens(boolean value) {
+            this.dpopBoundAccessTokens = value;
             return this;
         }
 

@@ -30,13 +30,14 @@ import io.tokengate.core.config.Durations;
  * ({@code confidential} or {@code public}), {@code secret-sha256}, {@code grants} and {@code scopes}
  * (space-separated in properties, arrays or space-separated strings in JSON), {@code access-token-lifetime},
  * {@code refresh-idle-timeout}, {@code refresh-absolute-lifetime}, {@code retry-window} (ISO-8601 such as
- * {@code PT5M} or whole seconds), {@code cookie-mode} and {@code revocation-feed} ({@code true}/{@code false}). Errors name the file, the
- * client and the setting.
+ * {@code PT5M} or whole seconds), {@code cookie-mode}, {@code revocation-feed}, {@code first-party} and
+ * {@code dpop-bound-access-tokens} ({@code true}/{@code false}), {@code redirect-uris} (like {@code grants}). Errors name
+ * the file, the client and the setting.
  */
 public final class ClientRegistryFiles {
     private static final Set<String> SETTINGS = Set.of("type", "secret-sha256", "grants", "scopes", "access-token-lifetime",
             "refresh-idle-timeout", "refresh-absolute-lifetime", "retry-window", "cookie-mode",
-            "revocation-feed");
+            "revocation-feed", "redirect-uris", "first-party", "dpop-bound-access-tokens");
 
     private ClientRegistryFiles() {
     }
@@ -128,7 +129,7 @@ public final class ClientRegistryFiles {
                 Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
                 for (String g : words(settings.get("grants"))) {
                     grants.add(GrantType.fromValue(g).orElseThrow(() ->
-                            new IllegalArgumentException("unknown grant " + g + " (use refresh_token, client_credentials, password)")));
+                            new IllegalArgumentException("unknown grant " + g + " (use authorization_code, refresh_token, client_credentials, password)")));
                 }
                 b.grants(grants);
             }
@@ -141,6 +142,11 @@ public final class ClientRegistryFiles {
             duration(settings, "retry-window", b::retryWindow);
             flag(settings, "cookie-mode", b::cookieMode);
             flag(settings, "revocation-feed", b::revocationFeed);
+            flag(settings, "first-party", b::firstParty);
+            flag(settings, "dpop-bound-access-tokens", b::dpopBoundAccessTokens);
+            if (settings.containsKey("redirect-uris")) {
+                b.redirectUris(List.copyOf(words(settings.get("redirect-uris"))));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage().replace("client " + id + ": ", ""));

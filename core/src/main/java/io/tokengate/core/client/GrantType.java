@@ -4,6 +4,8 @@ import java.util.Optional;
 
 /** The grant types of the token endpoint, by their RFC 6749 names. */
 public enum GrantType {
+    /** RFC 6749 §4.1 with PKCE (RFC 7636): the user signs in at the authorization endpoint; for clients with redirect URIs. */
+    AUTHORIZATION_CODE("authorization_code"),
     REFRESH_TOKEN("refresh_token"),
     CLIENT_CREDENTIALS("client_credentials"),
     /** Deprecated by RFC 9700 §2.4: off unless a client (a first-party app) is allowed it. */

@@ -73,6 +73,12 @@ public final class Setting {
             "Secrets for the keyed hashes and tags of refresh tokens: `id:base64url-key` (32+ bytes), comma-separated, current first (new tokens use it; the others still verify theirs); `${env:...}`/`${file:...}` allowed.");
     public static final SettingKey CLIENTS = new SettingKey("tokengate.clients", null, null,
             "Client registry file (`.properties` or `.json`), a path or `/WEB-INF/...` inside the WAR; see the client registry table. Without it only clients given in code exist.");
+    public static final SettingKey DPOP_ALGORITHMS = new SettingKey("tokengate.dpop.algorithms", "ES256,PS256,RS256,EdDSA", null,
+            "DPoP (RFC 9449): the proof algorithms accepted (`dpop_signing_alg_values_supported`); asymmetric only.");
+    public static final SettingKey DPOP_MAX_AGE = new SettingKey("tokengate.dpop.max-age", "PT60S", null,
+            "DPoP: how old a proof's `iat` may be (it may be `tokengate.clock-skew` in the future); a proof's `jti` is remembered this long.");
+    public static final SettingKey DPOP_REPLAY_CACHE_SIZE = new SettingKey("tokengate.dpop.replay-cache-size", "100000", null,
+            "DPoP: how many used proofs a server remembers to refuse their replay; when full of live entries, new proofs are refused (fail closed). In a cluster the EE extension shares them through JCache.");
     public static final SettingKey REALM = new SettingKey("tokengate.realm", Realm.DEFAULT, null,
             "Realm of `WWW-Authenticate` challenges.");
 

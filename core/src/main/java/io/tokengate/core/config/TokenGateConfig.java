@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.tokengate.core.dpop.DPoPConfig;
 import io.tokengate.core.endpoint.Realm;
 import io.tokengate.core.keys.KeySourceFactory;
 import io.tokengate.core.token.AccessTokenIssuer;
@@ -26,10 +27,12 @@ import io.tokengate.core.token.AccessTokenIssuer;
  * @param clientsFile            the client registry file, or null for clients given in code
  * @param keys                   where the signing keys come from
  * @param refreshTokenSecrets    {@code tokengate.refresh-token-secrets} entries, empty for a generated secret
+ * @param dpop                   the DPoP settings
  */
 public record TokenGateConfig(String issuer, List<String> audiences, Duration accessTokenLifetime, Duration maxTokenLifetime,
                               Duration clockSkew, int maxTokenLength, int verifiedTokenCacheSize, boolean acceptJwtType, String groupsClaim,
-                              String realm, Path clientsFile, KeySourceFactory.Spec keys, List<String> refreshTokenSecrets) {
+                              String realm, Path clientsFile, KeySourceFactory.Spec keys, List<String> refreshTokenSecrets,
+                              DPoPConfig dpop) {
 
     public TokenGateConfig {
         audiences = List.copyOf(audiences);
@@ -79,6 +82,6 @@ public record TokenGateConfig(String issuer, List<String> audiences, Duration ac
         List<String> secrets = s.list(Setting.REFRESH_TOKEN_SECRETS);
         return new TokenGateConfig(issuer, audiences.isEmpty() ? List.of(issuer) : audiences, lifetime, maxLifetime,
                 s.duration(Setting.CLOCK_SKEW), maxLength, cacheSize, s.bool(Setting.ACCEPT_JWT_TYPE), groupsClaim, realm,
-                clients == null ? null : Path.of(clients), keys, secrets);
+                clients == null ? null : Path.of(clients), keys, secrets, DPoPConfig.read(s));
     }
 }

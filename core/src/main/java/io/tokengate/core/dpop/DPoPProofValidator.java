@@ -8,7 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -145,6 +147,11 @@ public final class DPoPProofValidator {
             return refused(DPoPCheck.Reason.REPLAYED);
         }
         return new DPoPCheck.Passed(new DPoPProof(jkt, j, issuedAt));
+    }
+
+    /** The accepted {@code alg} names, in a fixed order ({@code algs} of the challenge, the metadata). */
+    public List<String> algorithmNames() {
+        return Arrays.stream(SigningAlgorithm.values()).filter(algorithms::contains).map(SigningAlgorithm::jwsName).toList();
     }
 
     /** The {@code ath} of an access token: base64url of the SHA-256 of its ASCII characters (RFC 9449 §4.2). */

@@ -17,9 +17,9 @@ final class ClientCredentialsGrant implements GrantHandler {
 
 
     @Override
-    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request) {
+    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request, String dpopJkt) {
         Set<String> scopes = GrantHandler.granted(client, p.scopes());
         return refreshTokens.issueAccessTokenOnly(new RefreshTokenService.Grant(client, GrantType.CLIENT_CREDENTIALS.value(),
-                client.clientId(), Set.of(), scopes, null, null, request.remoteAddress()));
+                client.clientId(), Set.of(), scopes, null, null, request.remoteAddress(), dpopJkt));
     }
 }

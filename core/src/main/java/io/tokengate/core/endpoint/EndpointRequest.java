@@ -17,6 +17,7 @@ import java.util.TreeMap;
  */
 public final class EndpointRequest {
     private final String method;
+    private final String uri;
     private final Map<String, List<String>> headers;
     private final Map<String, List<String>> form;
     private final String remoteAddress;
@@ -25,6 +26,7 @@ public final class EndpointRequest {
 
     private EndpointRequest(Builder b) {
         this.method = Objects.requireNonNull(b.method, "method");
+        this.uri = b.uri;
         TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
         this.headers = Collections.unmodifiableMap(h);
@@ -42,6 +44,11 @@ public final class EndpointRequest {
 
     public String method() {
         return method;
+    }
+
+    /** The URL the request was sent to, without its query: what a DPoP proof's {@code htu} names. Null if not given. */
+    public String uri() {
+        return uri;
     }
 
     /** The first value of a header, or null. */
@@ -77,6 +84,7 @@ public final class EndpointRequest {
 
     public static final class Builder {
         private final String method;
+        private String uri;
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final Map<String, List<String>> form = new LinkedHashMap<>();
         private String remoteAddress;
@@ -85,6 +93,12 @@ public final class EndpointRequest {
 
         private Builder(String method) {
             this.method = method;
+        }
+
+        /** The request URL, e.g. {@code HttpServletRequest.getRequestURL()}. */
+        public Builder uri(String value) {
+            this.uri = value;
+            return this;
         }
 
         public Builder header(String name, String value) {

@@ -11,9 +11,10 @@ import io.tokengate.core.refresh.TokenPair;
  */
 interface GrantHandler {
     /**
+     * @param dpopJkt the key of the request's checked DPoP proof, or null: what the tokens are bound to
      * @throws OAuthException when the grant is refused (nothing was issued)
      */
-    TokenPair grant(ClientRegistration client, FormParameters params, EndpointRequest request);
+    TokenPair grant(ClientRegistration client, FormParameters params, EndpointRequest request, String dpopJkt);
 
     /** The scopes a new grant gets: the request's, which must be allowed to the client, or all the client's. */
     static Set<String> granted(ClientRegistration client, Set<String> requested) {

@@ -14,6 +14,12 @@ public enum OAuthError {
     UNAUTHORIZED_CLIENT("unauthorized_client", 400),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_SCOPE("invalid_scope", 400),
+    /** RFC 6749 §4.1.2.1: the authorization endpoint issues only {@code code}. */
+    UNSUPPORTED_RESPONSE_TYPE("unsupported_response_type", 400),
+    /** RFC 9449 §12.3: a missing, invalid or replayed DPoP proof. */
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+    /** RFC 9449 §8: the proof lacks the server's current nonce, which the answer's {@code DPoP-Nonce} carries. */
+    USE_DPOP_NONCE("use_dpop_nonce", 400),
     /** RFC 6749 §4.1.2.1; also the error page of a caller the container refuses (403). */
     ACCESS_DENIED("access_denied", 403),
     /** The store or the identity store is down: 503, nothing was changed, try again after {@link #RETRY_AFTER_SECONDS}. */

@@ -69,6 +69,26 @@ public final class OAuthErrors {
         return withHeaderFirst(error(error, description), "WWW-Authenticate", h.toString());
     }
 
+    /**
+     * The answer of a resource to a request without a usable token where DPoP is accepted too: 401 with both challenges,
+     * {@code Bearer realm="..."} and {@code DPoP realm="...", algs="..."} (RFC 9449 §7.1), in one header field.
+     */
+    public static EndpointResponse challenges(String realm, String dpopAlgorithms) {
+        return withHeaderFirst(new EndpointResponse(401, jsonHeaders(), "{}", null, null), "WWW-Authenticate",
+                "Bearer realm=\"" + realm + "\", DPoP realm=\"" + realm + "\", algs=\"" + dpopAlgorithms + "\"");
+    }
+
+    /** RFC 9449 §7.1: a refused DPoP-scheme request (or DPoP-bound token), challenged with {@code DPoP} and its {@code algs}. */
+    public static EndpointResponse dpopChallenge(String realm, String dpopAlgorithms, OAuthError error, String description, String scope) {
+        StringBuilder h = new StringBuilder("DPoP realm=\"").append(realm).append("\", algs=\"").append(dpopAlgorithms)
+                .append("\", error=\"").append(error.code()).append("\", error_description=\"").append(description).append('"');
+        if (scope != null) {
+            h.append(", scope=\"").append(scope).append('"');
+        }
+        return withHeaderFirst(error == OAuthError.INVALID_DPOP_PROOF ? new EndpointResponse(401, jsonHeaders(), body(error, description),
+                null, null) : error(error, description), "WWW-Authenticate", h.toString());
+    }
+
     private static String body(OAuthError error, String description) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error.code());

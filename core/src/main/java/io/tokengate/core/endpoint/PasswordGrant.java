@@ -29,7 +29,7 @@ final class PasswordGrant implements GrantHandler {
 
 
     @Override
-    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request) {
+    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request, String dpopJkt) {
         if (credentials == null) {
             throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "The password grant is not configured");
         }
@@ -47,6 +47,6 @@ final class PasswordGrant implements GrantHandler {
         CredentialVerifier.AuthenticatedUser u = user.orElseThrow(() ->
                 new OAuthException(OAuthError.INVALID_GRANT, "The username or password is incorrect"));
         return refreshTokens.issue(new RefreshTokenService.Grant(client, GrantType.PASSWORD.value(), u.subject(), u.groups(), scopes, clock.instant(),
-                request.header("User-Agent"), request.remoteAddress()));
+                request.header("User-Agent"), request.remoteAddress(), dpopJkt));
     }
 }

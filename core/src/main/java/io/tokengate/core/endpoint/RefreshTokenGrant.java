@@ -15,7 +15,7 @@ final class RefreshTokenGrant implements GrantHandler {
 
 
     @Override
-    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request) {
+    public TokenPair grant(ClientRegistration client, FormParameters p, EndpointRequest request, String dpopJkt) {
         String token = p.get("refresh_token");
         if (token == null && client.cookieMode()) {
             token = request.refreshTokenCookie();
@@ -23,7 +23,7 @@ final class RefreshTokenGrant implements GrantHandler {
         if (token == null) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "refresh_token is required");
         }
-        RefreshOutcome outcome = refreshTokens.refresh(client, token, p.scopes(), request.remoteAddress());
+        RefreshOutcome outcome = refreshTokens.refresh(client, token, p.scopes(), request.remoteAddress(), dpopJkt);
         if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
             return refreshed.pair();
         }

@@ -2,14 +2,18 @@ package io.tokengate.core.endpoint;
 
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.tokengate.core.authorize.AuthorizationCodes;
 import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientRegistry;
 import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.client.GrantType;
+import io.tokengate.core.dpop.DPoPCheck;
+import io.tokengate.core.dpop.DPoPProofValidator;
 import io.tokengate.core.refresh.RefreshTokenService;
 import io.tokengate.core.validation.AccessTokenValidator;
 
@@ -24,6 +28,7 @@ public final class TokenEndpoint {
     private final ClientAuthenticator clients;
     private final Map<GrantType, GrantHandler> grants = new EnumMap<>(GrantType.class);
     private final EndpointGuard guard;
+    private final DPoPProofValidator dpop;
 
     private TokenEndpoint(Builder b) {
         Objects.requireNonNull(b.clients, "clients");
@@ -33,6 +38,10 @@ public final class TokenEndpoint {
         checkLifetimes(b.clients, b.validator);
         this.clients = new ClientAuthenticator(b.clients);
         this.guard = new EndpointGuard(b.realm);
+        this.dpop = b.dpop;
+        if (b.codes != null) {
+            grants.put(GrantType.AUTHORIZATION_CODE, new AuthorizationCodeGrant(b.codes, b.refreshTokens));
+        }
         grants.put(GrantType.REFRESH_TOKEN, new RefreshTokenGrant(b.refreshTokens));
         grants.put(GrantType.CLIENT_CREDENTIALS, new ClientCredentialsGrant(b.refreshTokens));
         grants.put(GrantType.PASSWORD, new PasswordGrant(b.refreshTokens, b.credentials, b.clock));
@@ -52,7 +61,7 @@ public final class TokenEndpoint {
         return new Builder();
     }
 
-    /** {@code POST /token}: the refresh_token, client_credentials and password grants. */
+    /** {@code POST /token}: the authorization_code, refresh_token, client_credentials and password grants. */
     public EndpointResponse token(EndpointRequest request) {
         return guard.run(request, () -> {
             FormParameters p = FormParameters.of(request);
@@ -67,8 +76,34 @@ public final class TokenEndpoint {
             if (!client.allows(type.get())) {
                 throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not use this grant type");
             }
-            return TokenResponses.of(client, handler.grant(client, p, request));
+            String dpopJkt = dpopKey(client, request);
+            return TokenResponses.of(client, handler.grant(client, p, request, dpopJkt));
         });
+    }
+
+    /**
+     * The key of the request's DPoP proof (RFC 9449 §5), checked for {@code POST} to the request's URL; null without a
+     * proof, which a client with {@code dpop-bound-access-tokens} must send.
+     */
+    private String dpopKey(ClientRegistration client, EndpointRequest request) {
+        List<String> proofs = request.headerValues("DPoP");
+        if (proofs.isEmpty()) {
+            if (client.dpopBoundAccessTokens()) {
+                throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "This client must send a DPoP proof");
+            }
+            return null;
+        }
+        if (dpop == null) {
+            throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "DPoP is not enabled here");
+        }
+        if (proofs.size() > 1) {
+            throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "The request carries more than one DPoP header");
+        }
+        DPoPCheck check = dpop.check(proofs.get(0), request.method(), request.uri(), null);
+        if (check instanceof DPoPCheck.Refused refused) {
+            throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, refused.reason().description());
+        }
+        return ((DPoPCheck.Passed) check).proof().jkt();
     }
 
     public static final class Builder {
@@ -78,8 +113,22 @@ public final class TokenEndpoint {
         private CredentialVerifier credentials;
         private String realm = Realm.DEFAULT;
         private Clock clock = Clock.systemUTC();
+        private DPoPProofValidator dpop;
+        private AuthorizationCodes codes;
 
         private Builder() {
+        }
+
+        /** Enables DPoP (RFC 9449): proofs are checked with this, and tokens bound to their keys. */
+        public Builder dpop(DPoPProofValidator value) {
+            this.dpop = value;
+            return this;
+        }
+
+        /** Enables the authorization code grant (for the clients allowed it). */
+        public Builder authorizationCodes(AuthorizationCodes value) {
+            this.codes = value;
+            return this;
         }
 
         public Builder clients(ClientRegistry value) {

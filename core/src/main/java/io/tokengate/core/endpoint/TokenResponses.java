@@ -17,7 +17,7 @@ final class TokenResponses {
     static EndpointResponse of(ClientRegistration client, TokenPair pair) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", pair.accessToken().value());
-        body.put("token_type", "Bearer");
+        body.put("token_type", pair.accessToken().tokenType());
         body.put("expires_in", pair.accessToken().expiresInSeconds());
         String cookie = null;
         Duration cookieMaxAge = null;

@@ -67,6 +67,9 @@ public final class CoreLog {
     public static final LogId ROWS_CLAIMED = new LogId("TG-1011", Level.INFO,
             "{0} families and refresh tokens of the store had no issuer (tables of TokenGate 0.1) and are now those of {1}",
             "families and refresh tokens of tables from TokenGate 0.1, which had no issuer, were given to this application (the first to start on them)");
+    public static final LogId CODE_REPLAYED = new LogId("TG-1012", Level.WARNING,
+            "an authorization code of client {0} for subject {1} was used again (from {2}): what its first use issued is revoked",
+            "an authorization code came back after it was used (RFC 6749 §4.1.2): theft, or a client that sent it twice; its family is revoked");
     public static final LogId IDENTITY_STORE_FAILED = new LogId("TG-1101", Level.ERROR,
             "the identity store failed during a password grant: {0}",
             "the identity store failed during a password grant: answered 503 temporarily_unavailable");

@@ -20,10 +20,10 @@ final class AccessTokenMinter {
         this.revocation = revocation;
     }
 
-    /** What the access token says about its caller. */
-    record Caller(String subject, Set<String> groups, Set<String> scopes, Instant authTime, String familyId) {
-        static Caller of(RefreshTokenFamily family, Set<String> scopes) {
-            return new Caller(family.subject(), family.groups(), scopes, family.authTime(), family.familyId());
+    /** What the access token says about its caller, and the DPoP key it is bound to (or null). */
+    record Caller(String subject, Set<String> groups, Set<String> scopes, Instant authTime, String familyId, String dpopJkt) {
+        static Caller of(RefreshTokenFamily family, Set<String> scopes, String dpopJkt) {
+            return new Caller(family.subject(), family.groups(), scopes, family.authTime(), family.familyId(), dpopJkt);
         }
     }
 
@@ -36,7 +36,7 @@ final class AccessTokenMinter {
             issuedAt = issuedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         }
         return issuer.issue(AccessTokenRequest.builder(caller.subject(), client.clientId()).scopes(caller.scopes()).groups(caller.groups())
-                .authTime(caller.authTime()).familyId(caller.familyId()).lifetime(client.accessTokenLifetime().orElse(null))
+                .authTime(caller.authTime()).familyId(caller.familyId()).dpopJkt(caller.dpopJkt()).lifetime(client.accessTokenLifetime().orElse(null))
                 .issuedAt(issuedAt).build());
     }
 }

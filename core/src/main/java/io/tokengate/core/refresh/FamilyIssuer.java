@@ -39,10 +39,11 @@ final class FamilyIssuer {
         Instant idle = Rotation.min(now.plus(client.refreshIdleTimeout()), absolute);
         RefreshTokenFamily family = new RefreshTokenFamily(familyId, grant.subject(), client.clientId(), grant.scopes(), grant.groups(),
                 grant.authTime(), now, now, idle, absolute, FamilyState.ACTIVE, null, null,
-                truncate(grant.userAgent(), 512), truncate(grant.remoteAddress(), 64));
+                truncate(grant.userAgent(), 512), truncate(grant.remoteAddress(), 64),
+                client.isConfidential() ? null : grant.dpopJkt()); // RFC 9449 §5: a confidential client's are bound by its authentication
         String token = hasher.firstToken(familyId);
         store.createFamily(family, new CurrentToken(0, hasher.hash(token), hasher.currentSecretId(), now));
-        IssuedAccessToken at = minter.mint(client, AccessTokenMinter.Caller.of(family, grant.scopes()), now);
+        IssuedAccessToken at = minter.mint(client, AccessTokenMinter.Caller.of(family, grant.scopes(), grant.dpopJkt()), now);
         events.emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), familyId, grant.remoteAddress()));
         return new TokenPair(at, token, idle, grant.scopes(), familyId, now);
     }
@@ -52,7 +53,7 @@ final class FamilyIssuer {
         Instant now = clock.instant();
         ClientRegistration client = grant.client();
         IssuedAccessToken at = minter.mint(client, new AccessTokenMinter.Caller(grant.subject(), grant.groups(), grant.scopes(),
-                grant.authTime(), null), now);
+                grant.authTime(), null, grant.dpopJkt()), now);
         events.emit(new TokenEvent.Issued(now, grant.grantType(), client.clientId(), grant.subject(), null, grant.remoteAddress()));
         return new TokenPair(at, null, null, grant.scopes(), null, now);
     }

@@ -26,6 +26,8 @@ public sealed interface RefreshOutcome permits RefreshOutcome.Refreshed, Refresh
         REUSED("The refresh token was already used; its session has been revoked"),
         /** The requested scope is wider than the grant's; nothing was consumed. */
         SCOPE_EXCEEDS_GRANT("The requested scope exceeds the scope granted"),
+        /** The family is bound to a DPoP key (RFC 9449 §5) and the request had no proof of it; nothing was consumed. */
+        DPOP_KEY_REQUIRED("The refresh token is bound to a DPoP key; send a DPoP proof of that key"),
         /** Another server hashes with a secret this one does not know yet (a roll-out in progress): try again. */
         SECRET_UNKNOWN_HERE("The token service is temporarily unavailable; try again later");
 

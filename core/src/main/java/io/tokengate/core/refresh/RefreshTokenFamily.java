@@ -24,11 +24,21 @@ import java.util.Set;
  * @param revokedReason     why (e.g. {@code logout}, {@code reuse_detected}), or null
  * @param userAgent         the client's User-Agent at grant time, for the device inventory, or null
  * @param remoteAddress     the client's address at grant time, or null
+ * @param dpopJkt           the JWK thumbprint (RFC 7638) of the DPoP key its refresh tokens are bound to (RFC 9449 §5: a
+ *                          public client that sent a proof with its grant), or null for an unbound family
  */
 public record RefreshTokenFamily(String familyId, String subject, String clientId, Set<String> scopes, Set<String> groups,
                                  Instant authTime, Instant createdAt, Instant lastUsedAt, Instant idleExpiresAt,
                                  Instant absoluteExpiresAt, FamilyState state, Instant revokedAt, String revokedReason,
-                                 String userAgent, String remoteAddress) {
+                                 String userAgent, String remoteAddress, String dpopJkt) {
+    /** A family not bound to a DPoP key. */
+    public RefreshTokenFamily(String familyId, String subject, String clientId, Set<String> scopes, Set<String> groups, Instant authTime,
+                              Instant createdAt, Instant lastUsedAt, Instant idleExpiresAt, Instant absoluteExpiresAt, FamilyState state,
+                              Instant revokedAt, String revokedReason, String userAgent, String remoteAddress) {
+        this(familyId, subject, clientId, scopes, groups, authTime, createdAt, lastUsedAt, idleExpiresAt, absoluteExpiresAt, state, revokedAt,
+                revokedReason, userAgent, remoteAddress, null);
+    }
+
     public RefreshTokenFamily {
         Objects.requireNonNull(familyId, "familyId");
         Objects.requireNonNull(subject, "subject");
@@ -54,11 +64,11 @@ public record RefreshTokenFamily(String familyId, String subject, String clientI
 
     public RefreshTokenFamily touched(Instant now, Instant newIdleExpiresAt) {
         return new RefreshTokenFamily(familyId, subject, clientId, scopes, groups, authTime, createdAt, now, newIdleExpiresAt,
-                absoluteExpiresAt, state, revokedAt, revokedReason, userAgent, remoteAddress);
+                absoluteExpiresAt, state, revokedAt, revokedReason, userAgent, remoteAddress, dpopJkt);
     }
 
     public RefreshTokenFamily revoked(Instant now, String reason) {
         return new RefreshTokenFamily(familyId, subject, clientId, scopes, groups, authTime, createdAt, lastUsedAt, idleExpiresAt,
-                absoluteExpiresAt, FamilyState.REVOKED, now, reason, userAgent, remoteAddress);
+                absoluteExpiresAt, FamilyState.REVOKED, now, reason, userAgent, remoteAddress, dpopJkt);
     }
 }

@@ -55,9 +55,17 @@ public final class RefreshTokenService {
      * @param authTime      when they authenticated, or null
      * @param userAgent     the client's User-Agent, or null
      * @param remoteAddress the client's address, or null
+     * @param dpopJkt       the key of the request's DPoP proof, or null: its access tokens are bound to it, and a public
+     *                      client's refresh tokens too (RFC 9449 §5)
      */
     public record Grant(ClientRegistration client, String grantType, String subject, Set<String> groups, Set<String> scopes,
-                        Instant authTime, String userAgent, String remoteAddress) {
+                        Instant authTime, String userAgent, String remoteAddress, String dpopJkt) {
+        /** A grant without DPoP. */
+        public Grant(ClientRegistration client, String grantType, String subject, Set<String> groups, Set<String> scopes, Instant authTime,
+                     String userAgent, String remoteAddress) {
+            this(client, grantType, subject, groups, scopes, authTime, userAgent, remoteAddress, null);
+        }
+
         public Grant {
             Objects.requireNonNull(client, "client");
             if (subject == null || subject.isBlank()) {
@@ -88,7 +96,17 @@ public final class RefreshTokenService {
      * @throws StoreUnavailableException when the store fails (nothing was consumed)
      */
     public RefreshOutcome refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress) {
-        return rotation.refresh(client, presentedToken, requestedScopes, remoteAddress);
+        return refresh(client, presentedToken, requestedScopes, remoteAddress, null);
+    }
+
+    /**
+     * A refresh with the key of the request's DPoP proof ({@code dpopJkt}, null without one): a family bound to a key
+     * refreshes only with a proof of it ({@link RefreshOutcome.Reason#DPOP_KEY_REQUIRED} otherwise, nothing consumed),
+     * and the new access token is bound to the proof's key.
+     */
+    public RefreshOutcome refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress,
+                                  String dpopJkt) {
+        return rotation.refresh(client, presentedToken, requestedScopes, remoteAddress, dpopJkt);
     }
 
     /** A family by its id. */

@@ -45,13 +45,14 @@ final class Rotation {
         this.clock = clock;
     }
 
-    /** One refresh as presented: who, which token, what it asks for, when. */
-    private record Presented(ClientRegistration client, String token, Set<String> requestedScopes, String remoteAddress, Instant now) {
+    /** One refresh as presented: who, which token, what it asks for, with the key of which DPoP proof (or none), when. */
+    private record Presented(ClientRegistration client, String token, Set<String> requestedScopes, String remoteAddress, String dpopJkt,
+                             Instant now) {
     }
 
-    RefreshOutcome refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress) {
+    RefreshOutcome refresh(ClientRegistration client, String presentedToken, Set<String> requestedScopes, String remoteAddress, String dpopJkt) {
         // every token minted below carries this instant as iat: a revocation landing meanwhile is later, so it covers it
-        Presented p = new Presented(client, presentedToken, requestedScopes, remoteAddress, clock.instant());
+        Presented p = new Presented(client, presentedToken, requestedScopes, remoteAddress, dpopJkt, clock.instant());
         Optional<RefreshTokenHasher.Decoded> decoded = hasher.decode(presentedToken);
         if (decoded.isPresent()) {
             return refresh(p, decoded.get());
@@ -112,6 +113,9 @@ final class Rotation {
     private RefreshOutcome refused(Presented p, RefreshTokenFamily family) {
         if (!family.clientId().equals(p.client().clientId())) {
             return RefreshOutcome.rejected(Reason.ANOTHER_CLIENT);
+        }
+        if (family.dpopJkt() != null && !family.dpopJkt().equals(p.dpopJkt())) {
+            return RefreshOutcome.rejected(Reason.DPOP_KEY_REQUIRED); // before anything else: without the key, a token does nothing
         }
         if (family.state() != FamilyState.ACTIVE) {
             reassertRevocation(family, p.now());
@@ -198,7 +202,7 @@ final class Rotation {
 
     private RefreshOutcome refreshed(Presented p, RefreshTokenFamily family, Set<String> scopes, String successor, Instant expiresAt,
                                      boolean retry) {
-        IssuedAccessToken at = minter.mint(p.client(), AccessTokenMinter.Caller.of(family, scopes), p.now());
+        IssuedAccessToken at = minter.mint(p.client(), AccessTokenMinter.Caller.of(family, scopes, p.dpopJkt()), p.now());
         events.emit(new TokenEvent.Refreshed(p.now(), p.client().clientId(), family.subject(), family.familyId(), p.remoteAddress(), retry));
         return new RefreshOutcome.Refreshed(new TokenPair(at, successor, expiresAt, scopes, family.familyId(), p.now()));
     }

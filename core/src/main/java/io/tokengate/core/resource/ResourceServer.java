@@ -18,6 +18,8 @@ import io.tokengate.core.config.Settings;
 import io.tokengate.core.config.SettingsSource;
 import io.tokengate.core.config.TokenGateConfig;
 import io.tokengate.core.keys.KeyRing;
+import io.tokengate.core.dpop.DPoPProofValidator;
+import io.tokengate.core.dpop.InMemoryDPoPReplayCache;
 import io.tokengate.core.keys.RemoteKeys;
 import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.remote.RemoteFetch;
@@ -46,6 +48,7 @@ public final class ResourceServer implements TokenCheck, AutoCloseable {
     private final RevocationFeedClient feed; // null: no feed configured
     private final Duration pollInterval;
     private final AccessTokenValidator validator;
+    private final DPoPProofValidator dpop;
     private final ScheduledExecutorService background;
 
     private ResourceServer(Settings settings, TokenGateConfig config, Clock clock, LongSupplier nanoTime) {
@@ -88,6 +91,8 @@ public final class ResourceServer implements TokenCheck, AutoCloseable {
             registry = feed;
         }
         String[] audience = config.audiences().toArray(String[]::new);
+        this.dpop = new DPoPProofValidator(config.dpop().algorithms(), config.dpop().maxAge(), config.clockSkew(),
+                new InMemoryDPoPReplayCache(config.dpop().replayCacheSize(), clock), clock);
         this.validator = AccessTokenValidator.builder().keyRing(keys.keyRing()).issuer(config.issuer()).audience(audience).clock(clock)
                 .clockSkew(config.clockSkew()).maxTokenLifetime(config.maxTokenLifetime()).maxTokenLength(config.maxTokenLength())
                 .acceptJwtType(config.acceptJwtType()).groupsClaim(config.groupsClaim()).verifiedTokenCacheSize(config.verifiedTokenCacheSize())
@@ -156,6 +161,11 @@ public final class ResourceServer implements TokenCheck, AutoCloseable {
     @Override
     public AccessTokenValidator validator() {
         return validator;
+    }
+
+    @Override
+    public DPoPProofValidator dpop() {
+        return dpop;
     }
 
     @Override

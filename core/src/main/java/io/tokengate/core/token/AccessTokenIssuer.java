@@ -36,7 +36,7 @@ public final class AccessTokenIssuer {
     public static final String FAMILY_CLAIM = "sid";
 
     private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti",
-            "client_id", "scope", "auth_time", FAMILY_CLAIM);
+            "client_id", "scope", "auth_time", FAMILY_CLAIM, "cnf");
 
     private final KeyRing keyRing;
     private final String issuer;
@@ -100,6 +100,7 @@ public final class AccessTokenIssuer {
         }
         request.authTime().ifPresent(t -> claims.setClaim("auth_time", t.getEpochSecond()));
         request.familyId().ifPresent(sid -> claims.setClaim(FAMILY_CLAIM, sid));
+        request.dpopJkt().ifPresent(jkt -> claims.setClaim("cnf", Map.of("jkt", jkt)));
         if (!request.groups().isEmpty()) {
             claims.setStringListClaim(groupsClaim, List.copyOf(request.groups()));
         }
@@ -120,7 +121,7 @@ public final class AccessTokenIssuer {
         jws.setPayload(claims.toJson());
         jws.setKey(key.privateKey().orElseThrow());
         try {
-            return new IssuedAccessToken(jws.getCompactSerialization(), jti, now, exp, key.kid());
+            return new IssuedAccessToken(jws.getCompactSerialization(), jti, now, exp, key.kid(), request.dpopJkt().orElse(null));
         } catch (JoseException e) {
             throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
         }

@@ -25,6 +25,7 @@ public final class AccessTokenRequest {
     private final String familyId;
     private final Duration lifetime;
     private final Instant issuedAt;
+    private final String dpopJkt;
 
     private AccessTokenRequest(Builder b) {
         this.subject = b.subject;
@@ -36,6 +37,7 @@ public final class AccessTokenRequest {
         this.familyId = b.familyId;
         this.lifetime = b.lifetime;
         this.issuedAt = b.issuedAt;
+        this.dpopJkt = b.dpopJkt;
     }
 
     /** @param subject the resource owner, becomes {@code sub}; @param clientId becomes {@code client_id} */
@@ -86,6 +88,11 @@ public final class AccessTokenRequest {
         return Optional.ofNullable(issuedAt);
     }
 
+    /** The DPoP key the token is bound to, written as {@code cnf.jkt} (RFC 9449 §6.1). */
+    public Optional<String> dpopJkt() {
+        return Optional.ofNullable(dpopJkt);
+    }
+
     public static final class Builder {
         private final String subject;
         private final String clientId;
@@ -96,6 +103,7 @@ public final class AccessTokenRequest {
         private String familyId;
         private Duration lifetime;
         private Instant issuedAt;
+        private String dpopJkt;
 
         private Builder(String subject, String clientId) {
             if (subject == null || subject.isEmpty()) {
@@ -148,6 +156,11 @@ public final class AccessTokenRequest {
 
         public Builder issuedAt(Instant value) {
             this.issuedAt = value;
+            return this;
+        }
+
+        public Builder dpopJkt(String value) {
+            this.dpopJkt = value;
             return this;
         }
 

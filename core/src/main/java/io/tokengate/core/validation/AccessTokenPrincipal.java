@@ -21,10 +21,12 @@ public final class AccessTokenPrincipal implements Principal {
     private final Instant issuedAt;
     private final Instant expiresAt;
     private final Instant authTime;
+    private final String dpopJkt;
     private final Map<String, Object> claims;
 
     AccessTokenPrincipal(String subject, String clientId, Set<String> scopes, Set<String> groups, String jti,
-                         String familyId, Instant issuedAt, Instant expiresAt, Instant authTime, Map<String, Object> claims) {
+                         String familyId, Instant issuedAt, Instant expiresAt, Instant authTime, String dpopJkt,
+                         Map<String, Object> claims) {
         this.subject = subject;
         this.clientId = clientId;
         this.scopes = Set.copyOf(scopes);
@@ -34,6 +36,7 @@ public final class AccessTokenPrincipal implements Principal {
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
         this.authTime = authTime;
+        this.dpopJkt = dpopJkt;
         this.claims = claims;
     }
 
@@ -64,6 +67,14 @@ public final class AccessTokenPrincipal implements Principal {
 
     public String jti() {
         return jti;
+    }
+
+    /**
+     * The thumbprint of the DPoP key the token is bound to ({@code cnf.jkt}, RFC 9449 §6.1): it is accepted only with
+     * {@code Authorization: DPoP} and a proof of that key. Empty for a bearer token.
+     */
+    public Optional<String> dpopJkt() {
+        return Optional.ofNullable(dpopJkt);
     }
 
     /** The refresh-token family ({@code sid}) the token was minted from, if any. */

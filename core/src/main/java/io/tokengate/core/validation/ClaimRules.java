@@ -52,7 +52,22 @@ final class ClaimRules {
         Long authTime = claims.get("auth_time") instanceof Number ? numericDate(claims, "auth_time") : null;
         return new AccessTokenPrincipal(subject, clientId, Scopes.split(string(claims, "scope")), stringList(claims, groupsClaim), jti,
                 string(claims, AccessTokenIssuer.FAMILY_CLAIM), Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
-                authTime == null ? null : Instant.ofEpochSecond(authTime), claims);
+                authTime == null ? null : Instant.ofEpochSecond(authTime), confirmationJkt(claims.get("cnf")), claims);
+    }
+
+    /** RFC 9449 §6.1: {@code cnf} is an object; its {@code jkt}, when there, a non-empty string. */
+    private static String confirmationJkt(Object cnf) throws Refusal {
+        if (cnf == null) {
+            return null;
+        }
+        if (!(cnf instanceof Map<?, ?> members)) {
+            throw new Refusal(FailureReason.MALFORMED);
+        }
+        Object jkt = members.get("jkt");
+        if (jkt != null && (!(jkt instanceof String s) || s.isEmpty())) {
+            throw new Refusal(FailureReason.MALFORMED);
+        }
+        return (String) jkt;
     }
 
     /** {@code iss} is exactly the issuer: no normalisation. */

@@ -53,6 +53,33 @@ class ClientRegistryFilesTest {
     }
 
     @Test
+    void theCodeFlowSettingsAndTheirMistakes() throws Exception {
+        Path file = Files.writeString(dir.resolve("code.properties"), String.join("\n",
+                "client.app.type=public",
+                "client.app.grants=authorization_code refresh_token",
+                "client.app.redirect-uris=http://127.0.0.1:8765/callback com.example.app:/cb https://app.example/cb",
+                "client.app.first-party=true",
+                "client.app.dpop-bound-access-tokens=true",
+                ""));
+        ClientRegistration app = ClientRegistryFiles.load(file).find("app").orElseThrow();
+        assertEquals(java.util.List.of("http://127.0.0.1:8765/callback", "com.example.app:/cb", "https://app.example/cb"), app.redirectUris());
+        assertTrue(app.firstParty());
+        assertTrue(app.dpopBoundAccessTokens());
+        assertTrue(app.allows(GrantType.AUTHORIZATION_CODE));
+        for (String[] bad : new String[][] {
+                {"client.x.type=public\nclient.x.grants=authorization_code\n", "authorization_code needs redirect-uris"},
+                {"client.x.type=public\nclient.x.redirect-uris=http://app.example/cb\n", "must be https, http to the loopback interface"},
+                {"client.x.type=public\nclient.x.redirect-uris=https://app.example/cb#frag\n", "without a fragment"},
+                {"client.x.type=public\nclient.x.redirect-uris=/relative\n", "must be absolute"},
+                {"client.x.type=public\nclient.x.redirect-uris=javascript:alert(1)\n", "private-use scheme"},
+                {"client.x.type=public\nclient.x.first-party=yes\n", "first-party must be true or false"}}) {
+            Path f = Files.writeString(dir.resolve("bad.properties"), bad[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(f), bad[0]);
+            assertTrue(e.getMessage().contains(bad[1]) && e.getMessage().contains("client x"), e.getMessage());
+        }
+    }
+
+    @Test
     void jsonFileUsesTheSameSettingNames() throws Exception {
         Path file = Files.writeString(dir.resolve("clients.json"), "{\"clients\":[{\"client-id\":\"demo-client\",\"secret-sha256\":\""
                 + DIGEST + "\",\"grants\":[\"password\",\"refresh_token\"],\"scopes\":\"read write\",\"retry-window\":0,"

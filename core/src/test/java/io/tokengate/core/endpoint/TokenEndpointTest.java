@@ -211,7 +211,11 @@ class TokenEndpointTest {
     class Grants {
         @Test
         void unknownGrantType() {
-            assertError(f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "authorization_code", "code", "x")), 400,
+            assertError(f.endpoint.token(post("demo-client", "demo-secret", "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                    "device_code", "x")), 400, "unsupported_grant_type");
+            TokenEndpoint withoutCodes = TokenEndpoint.builder().clients(f.clients).refreshTokens(f.service).validator(f.validator)
+                    .clock(f.clock).build();
+            assertError(withoutCodes.token(post("web-app", "web-secret", "grant_type", "authorization_code", "code", "x")), 400,
                     "unsupported_grant_type");
         }
 

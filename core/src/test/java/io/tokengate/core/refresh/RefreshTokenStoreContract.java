@@ -245,10 +245,11 @@ public abstract class RefreshTokenStoreContract {
     void optionalFieldsLongStringsAndUnicodeRoundTrip() {
         RefreshTokenFamily f = new RefreshTokenFamily(id("fam"), id("zoë"), "demo-client", Set.of(), Set.of("Ärzte", "group with spaces",
                 "\u7ba1\u7406\u8005", "quote\"and\\backslash"), null, T0, T0, T0.plus(Duration.ofDays(14)), T0.plus(Duration.ofDays(30)),
-                FamilyState.ACTIVE, null, null, "U".repeat(512), null);
+                FamilyState.ACTIVE, null, null, "U".repeat(512), null, "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
         store.createFamily(f, token(0, T0));
         assertEquals(f, store.findFamily(f.familyId()).orElseThrow());
-        assertEquals(f, store.findFamilyAndToken(f.familyId()).orElseThrow().family());
+        assertEquals(f, store.findFamilyAndToken(f.familyId()).orElseThrow().family(), "with the DPoP key it is bound to");
+        assertEquals(f.dpopJkt(), f.revoked(T0, "logout").touched(T0, T0).dpopJkt(), "a family's changes keep its binding");
         RefreshTokenFamily minimal = new RefreshTokenFamily(id("fam"), id("bob"), "demo-client", Set.of("read"), Set.of(), null, T0, T0,
                 T0.plusSeconds(1), T0.plusSeconds(2), FamilyState.ACTIVE, null, null, null, "::1");
         store.createFamily(minimal, new CurrentToken(Long.MAX_VALUE - 1, id("h"), "s".repeat(64), T0));

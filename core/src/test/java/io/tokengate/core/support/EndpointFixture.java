@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +13,15 @@ import java.util.Set;
 
 import org.jose4j.json.JsonUtil;
 
+import io.tokengate.core.authorize.AuthorizationCodes;
 import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientRegistry;
 import io.tokengate.core.client.ClientType;
 import io.tokengate.core.client.CredentialVerifier;
 import io.tokengate.core.client.GrantType;
+import io.tokengate.core.dpop.DPoPProofValidator;
+import io.tokengate.core.dpop.InMemoryDPoPReplayCache;
+import io.tokengate.core.endpoint.AuthorizationEndpoint;
 import io.tokengate.core.endpoint.EndpointRequest;
 import io.tokengate.core.endpoint.EndpointResponse;
 import io.tokengate.core.endpoint.Handoff;
@@ -45,10 +50,21 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * <li>{@code no-retry}: confidential (secret {@code no-retry-secret}), password + refresh_token, retry window 0</li>
  * <li>{@code service}: confidential (secret {@code service-secret}), client_credentials only, scopes reports</li>
  * <li>{@code short}: confidential (secret {@code short-secret}), idle 1 h, absolute 3 h, access 1 min</li>
+ * <li>{@code native-app}: public, authorization_code + refresh_token, redirect {@value #NATIVE_REDIRECT}, DPoP required,
+ * third-party (consent), scopes read write</li>
+ * <li>{@code web-app} / {@code web-secret}: confidential, first-party, authorization_code + refresh_token, redirect
+ * {@value #WEB_REDIRECT}, scopes read</li>
+ * <li>{@code spa-app}: public, first-party, authorization_code + refresh_token, redirect {@value #SPA_REDIRECT}, DPoP
+ * optional, scopes read</li>
  * </ul>
+ * The token endpoint checks DPoP proofs for {@value #TOKEN_URI}.
  * Users: alice / alice-password (group user), bob / bob-password (groups user, admin).
  */
 public final class EndpointFixture {
+    public static final String NATIVE_REDIRECT = "http://127.0.0.1:8765/callback";
+    public static final String WEB_REDIRECT = "https://app.example/cb?tenant=1";
+    public static final String SPA_REDIRECT = "https://spa.example/callback";
+    public static final String TOKEN_URI = "https://as.example/oauth/token";
     public final MutableClock clock = MutableClock.startingAt("2026-11-27T10:00:00Z");
     public final KeyRing keyRing = new KeyRing(KeySet.of(TestKeys.shared(SigningAlgorithm.RS256)), clock, Duration.ofMinutes(6));
     public final InMemoryRevocationRegistry revocation = new InMemoryRevocationRegistry(clock, Duration.ofHours(1), Duration.ofSeconds(30));
@@ -64,6 +80,11 @@ public final class EndpointFixture {
     public final RevocationEndpoint revocationEndpoint;
     public final IntrospectionEndpoint introspection;
     public final Handoff handoff;
+    public final InMemoryDPoPReplayCache dpopReplays = new InMemoryDPoPReplayCache(10_000, clock);
+    public final DPoPProofValidator dpop = new DPoPProofValidator(EnumSet.of(SigningAlgorithm.ES256, SigningAlgorithm.RS256),
+            Duration.ofSeconds(60), Duration.ofSeconds(30), dpopReplays, clock);
+    public final AuthorizationCodes codes;
+    public final AuthorizationEndpoint authorization;
     public final ClientRegistry clients = ClientRegistry.of(List.of(
             ClientRegistration.builder("demo-client").secret("demo-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read", "write")).build(),
@@ -79,7 +100,13 @@ public final class EndpointFixture {
                     .scopes(Set.of("reports")).build(),
             ClientRegistration.builder("short").secret("short-secret").grants(GrantType.PASSWORD, GrantType.REFRESH_TOKEN)
                     .scopes(Set.of("read")).refreshIdleTimeout(Duration.ofHours(1)).refreshAbsoluteLifetime(Duration.ofHours(3))
-                    .accessTokenLifetime(Duration.ofMinutes(1)).build()));
+                    .accessTokenLifetime(Duration.ofMinutes(1)).build(),
+            ClientRegistration.builder("native-app").type(ClientType.PUBLIC).grants(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)
+                    .redirectUris(List.of(NATIVE_REDIRECT)).dpopBoundAccessTokens(true).scopes(Set.of("read", "write")).build(),
+            ClientRegistration.builder("web-app").secret("web-secret").grants(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)
+                    .redirectUris(List.of(WEB_REDIRECT)).firstParty(true).scopes(Set.of("read")).build(),
+            ClientRegistration.builder("spa-app").type(ClientType.PUBLIC).grants(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)
+                    .redirectUris(List.of(SPA_REDIRECT)).firstParty(true).scopes(Set.of("read")).build()));
     public final CredentialVerifier users = (username, password) -> {
         if ("alice".equals(username) && "alice-password".equals(password)) {
             return Optional.of(new CredentialVerifier.AuthenticatedUser("alice", Set.of("user")));
@@ -98,8 +125,10 @@ public final class EndpointFixture {
         this.store = store;
         this.hasher = new RefreshTokenHasher(secret, olderSecrets);
         this.service = new RefreshTokenService(store, hasher, issuer, revocation, events::add, clock);
+        this.codes = new AuthorizationCodes(store::authorizationCodes, hasher, clock);
         this.endpoint = TokenEndpoint.builder().clients(clients).refreshTokens(service).validator(validator)
-                .credentialVerifier(users).clock(clock).build();
+                .credentialVerifier(users).clock(clock).dpop(dpop).authorizationCodes(codes).build();
+        this.authorization = new AuthorizationEndpoint(clients, codes, Fixture.ISSUER);
         this.revocationEndpoint = new RevocationEndpoint(clients, service, validator, "tokengate");
         this.introspection = new IntrospectionEndpoint(clients, service, validator, "tokengate", clock);
         this.handoff = new Handoff(clients, service, "tokengate");
@@ -126,6 +155,20 @@ public final class EndpointFixture {
         for (int i = 0; i < params.length; i += 2) {
             b.param(params[i], params[i + 1]);
         }
+        return b.build();
+    }
+
+    /** A token request to {@value #TOKEN_URI} with a {@code DPoP} header (when {@code proof} is not null). */
+    public static EndpointRequest dpopPost(String proof, String clientId, String secret, String... params) {
+        EndpointRequest plain = post(clientId, secret, params);
+        EndpointRequest.Builder b = EndpointRequest.builder("POST").uri(TOKEN_URI).remoteAddress(plain.remoteAddress());
+        for (String h : List.of("Content-Type", "User-Agent", "Authorization")) {
+            plain.headerValues(h).forEach(v -> b.header(h, v));
+        }
+        if (proof != null) {
+            b.header("DPoP", proof);
+        }
+        plain.form().forEach((k, values) -> values.forEach(v -> b.param(k, v)));
         return b.build();
     }
 

@@ -62,6 +62,8 @@ public class FamilyEntity {
     String tokenSecretId;
     @Column(name = "TOKEN_ISSUED_AT")
     Long tokenIssuedAt;
+    @Column(name = "DPOP_JKT", length = 64)
+    String dpopJkt;
 
     public FamilyEntity() {
     }

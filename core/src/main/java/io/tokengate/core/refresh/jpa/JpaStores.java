@@ -98,7 +98,8 @@ public final class JpaStores {
         if (schemaError(sql)) {
             return new IllegalStateException("the database refuses TokenGate's tables (" + sql.getMessage() + "): apply the shipped DDL"
                     + " (tokengate/ddl/tokengate-schema.sql; for tables of an earlier version, in this order and each where its column is"
-                    + " missing: tokengate/ddl/tokengate-upgrade-issuer.sql, tokengate/ddl/tokengate-upgrade-live-token.sql) or let"
+                    + " missing: tokengate/ddl/tokengate-upgrade-issuer.sql, tokengate/ddl/tokengate-upgrade-live-token.sql,"
+                    + " tokengate/ddl/tokengate-upgrade-dpop.sql) or let"
                     + " the store create them (tokengate.schema-generation=create)", e);
         }
         return e instanceof StoreUnavailableException u ? u : new StoreUnavailableException("cannot reach the database", e);

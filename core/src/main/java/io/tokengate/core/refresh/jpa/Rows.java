@@ -25,10 +25,11 @@ final class Rows {
 
     /** The columns of a family in a native SELECT, in the order {@link #family(Object[], int)} reads them. */
     static final String FAMILY_COLUMNS = "f.FAMILY_ID, f.SUBJECT, f.CLIENT_ID, f.SCOPES, f.GROUPS_JSON, f.AUTH_TIME, f.CREATED_AT,"
-            + " f.LAST_USED_AT, f.IDLE_EXPIRES_AT, f.ABSOLUTE_EXPIRES_AT, f.STATE, f.REVOKED_AT, f.REVOKED_REASON, f.USER_AGENT, f.REMOTE_ADDRESS";
+            + " f.LAST_USED_AT, f.IDLE_EXPIRES_AT, f.ABSOLUTE_EXPIRES_AT, f.STATE, f.REVOKED_AT, f.REVOKED_REASON, f.USER_AGENT, f.REMOTE_ADDRESS,"
+            + " f.DPOP_JKT";
     /** The columns of a family's live token, after {@link #FAMILY_COLUMNS}. */
     static final String LIVE_TOKEN_COLUMNS = "f.GENERATION, f.TOKEN_HASH, f.TOKEN_SECRET_ID, f.TOKEN_ISSUED_AT";
-    private static final int FAMILY_WIDTH = 15;
+    private static final int FAMILY_WIDTH = 16;
 
     /** A row of the family-and-live-token SELECT of the refresh path. */
     static FamilyAndToken familyAndToken(Object[] r) {
@@ -49,7 +50,8 @@ final class Rows {
         return new RefreshTokenFamily((String) r[o], (String) r[o + 1], (String) r[o + 2], Scopes.split((String) r[o + 3]),
                 groups((String) r[o], (String) r[o + 4]), instant(r[o + 5]), Instant.ofEpochMilli(number(r[o + 6])),
                 Instant.ofEpochMilli(number(r[o + 7])), Instant.ofEpochMilli(number(r[o + 8])), Instant.ofEpochMilli(number(r[o + 9])),
-                FamilyState.valueOf((String) r[o + 10]), instant(r[o + 11]), (String) r[o + 12], (String) r[o + 13], (String) r[o + 14]);
+                FamilyState.valueOf((String) r[o + 10]), instant(r[o + 11]), (String) r[o + 12], (String) r[o + 13], (String) r[o + 14],
+                (String) r[o + 15]);
     }
 
     static long number(Object column) {
@@ -82,6 +84,7 @@ final class Rows {
         e.revokedReason = f.revokedReason();
         e.userAgent = f.userAgent();
         e.remoteAddress = f.remoteAddress();
+        e.dpopJkt = f.dpopJkt();
         return e;
     }
 
@@ -89,7 +92,7 @@ final class Rows {
         return new RefreshTokenFamily(e.familyId, e.subject, e.clientId, Scopes.split(e.scopes), groups(e.familyId, e.groups), millis(e.authTime),
                 Instant.ofEpochMilli(e.createdAt), Instant.ofEpochMilli(e.lastUsedAt), Instant.ofEpochMilli(e.idleExpiresAt),
                 Instant.ofEpochMilli(e.absoluteExpiresAt), FamilyState.valueOf(e.state), millis(e.revokedAt), e.revokedReason, e.userAgent,
-                e.remoteAddress);
+                e.remoteAddress, e.dpopJkt);
     }
 
     /** The GROUPS_JSON column of a set of groups. */

@@ -12,7 +12,7 @@ import io.tokengate.core.refresh.StoreUnavailableException;
  * Brings tables of earlier versions up to this one with the shipped upgrade scripts, in order (when the store may change
  * its schema; a DBA runs the same scripts otherwise): the ISSUER column that tells applications on one database apart
  * (TokenGate 0.1 had none), whose rows without an issuer go to the first application that starts on them, and the
- * live-token columns of a family's row.
+ * live-token columns of a family's row, and the DPoP key a family is bound to.
  */
 final class SchemaUpgrades {
     /** One shipped script: what it adds, and where, so its absence can be seen. */
@@ -27,8 +27,10 @@ final class SchemaUpgrades {
     static final Upgrade ISSUER = new Upgrade("tokengate/ddl/tokengate-upgrade-issuer.sql", "ISSUER", JpaRefreshTokenStore.TABLES);
     /** The live-token columns of TG_FAMILY. */
     static final Upgrade LIVE_TOKEN = new Upgrade("tokengate/ddl/tokengate-upgrade-live-token.sql", "GENERATION", List.of("TG_FAMILY"));
+    /** The DPoP key binding of TG_FAMILY. */
+    static final Upgrade DPOP = new Upgrade("tokengate/ddl/tokengate-upgrade-dpop.sql", "DPOP_JKT", List.of("TG_FAMILY"));
     /** In the order they must run. */
-    static final List<Upgrade> ALL = List.of(ISSUER, LIVE_TOKEN);
+    static final List<Upgrade> ALL = List.of(ISSUER, LIVE_TOKEN, DPOP);
 
     private SchemaUpgrades() {
     }

@@ -73,6 +73,7 @@ class IssuerUpgradeTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> JpaStores.open(ds, FIRST, none));
         assertTrue(refused.getMessage().contains("tokengate-upgrade-issuer.sql"), refused.getMessage());
         assertTrue(refused.getMessage().contains("tokengate-upgrade-live-token.sql"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("tokengate-upgrade-dpop.sql"), refused.getMessage());
         for (int twice = 0; twice < 2; twice++) { // the scripts may run again
             for (SchemaUpgrades.Upgrade upgrade : SchemaUpgrades.ALL) {
                 run(ds, upgrade.statements());

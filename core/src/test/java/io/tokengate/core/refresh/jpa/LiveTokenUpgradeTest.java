@@ -68,6 +68,7 @@ class LiveTokenUpgradeTest {
             assertTrue(refused.getMessage().contains("tokengate-upgrade-live-token.sql"), refused.getMessage());
             IssuerUpgradeTest.run(ds, SchemaUpgrades.LIVE_TOKEN.statements());
             IssuerUpgradeTest.run(ds, SchemaUpgrades.LIVE_TOKEN.statements()); // it may run again
+            IssuerUpgradeTest.run(ds, SchemaUpgrades.DPOP.statements());
         }
         try (JpaRefreshTokenStore store = JpaStores.open(ds, JpaStoreContractTests.ISSUER, schemaGeneration.equals("none") ? none : Map.of())) {
             EndpointFixture f = new EndpointFixture(store, List.of(OLD_SECRET));
