@@ -46,6 +46,9 @@ import io.tokengate.servlet.it.Wars;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class MechanismIT {
+
+    /** Both schemes a resource accepts (RFC 6750 §3, RFC 9449 §7.1), DPoP with its allowed algorithms. */
+    private static final String CHALLENGE = "Bearer realm=\"tokengate\", DPoP realm=\"tokengate\", algs=\"RS256 PS256 ES256 EdDSA\"";
     static final String ISSUER = "http://localhost:8080/mechanism";
 
     @Deployment(testable = false)
@@ -130,11 +133,11 @@ class MechanismIT {
     void noTokenOnAProtectedResourceIsA401Challenge() throws Exception {
         HttpResponse<String> r = http().get("/who");
         assertEquals(401, r.statusCode(), r.body());
-        assertEquals("Bearer realm=\"tokengate\"", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(CHALLENGE, r.headers().firstValue("WWW-Authenticate").orElseThrow());
         assertFalse(r.body().contains("<html"), "no HTML error page: " + r.body());
         HttpResponse<String> jaxrs = http().get("/api/secret");
         assertEquals(401, jaxrs.statusCode(), "an anonymous call to a @RolesAllowed JAX-RS method: " + jaxrs.body());
-        assertEquals("Bearer realm=\"tokengate\"", jaxrs.headers().firstValue("WWW-Authenticate").orElse("none"), jaxrs.headers().map().toString());
+        assertEquals(CHALLENGE, jaxrs.headers().firstValue("WWW-Authenticate").orElse("none"), jaxrs.headers().map().toString());
         assertFalse(jaxrs.body().contains("<html"), jaxrs.body());
     }
 
@@ -161,7 +164,7 @@ class MechanismIT {
     void aRequiredScopeRuleProtectsAResourceEvenFromAnonymousCallers() throws Exception {
         HttpResponse<String> anonymous = http().get("/api/scoped");
         assertEquals(401, anonymous.statusCode(), "a scope-ruled path needs a token: " + anonymous.body());
-        assertEquals("Bearer realm=\"tokengate\"", anonymous.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(CHALLENGE, anonymous.headers().firstValue("WWW-Authenticate").orElseThrow());
         assertEquals("Scoped area for alice", http().get("/api/scoped", "Authorization", bearer(aliceToken())).body());
         HttpResponse<String> narrow = http().post("/oauth/token", "grant_type=password&username=alice&password=alice-password&scope=read",
                 "Authorization", basic("demo-client", "demo-secret"));

@@ -36,6 +36,9 @@ import io.tokengate.core.client.ClientSecrets;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WebXmlOnlyIT {
+
+    /** Both schemes a resource accepts (RFC 6750 §3, RFC 9449 §7.1), DPoP with its allowed algorithms. */
+    private static final String CHALLENGE = "Bearer realm=\"tokengate\", DPoP realm=\"tokengate\", algs=\"RS256 PS256 ES256 EdDSA\"";
     static final String ISSUER = "http://localhost:8080/webxml";
     static final String ORIGIN = "http://localhost:8080";
 
@@ -138,7 +141,7 @@ class WebXmlOnlyIT {
     void noTokenIs401WithAChallengeAndNoErrorCode() throws Exception {
         HttpResponse<String> r = get("/api/whoami");
         assertEquals(401, r.statusCode());
-        assertEquals("Bearer realm=\"tokengate\"", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(CHALLENGE, r.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
     @Test
