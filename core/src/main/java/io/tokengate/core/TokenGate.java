@@ -76,7 +76,7 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
         this.settings = b.settings;
         this.config = config;
         RefreshTokenStore store = Objects.requireNonNull(b.store, "a refresh-token store is required");
-        this.clients = config.clientsFile() != null ? clientsFile(config.clientsFile()) : b.clients != null ? b.clients : ClientRegistry.of(List.of());
+        this.clients = config.clientsFile() != null ? clientsFile(config.clientsFile(), config.issuer()) : b.clients != null ? b.clients : ClientRegistry.of(List.of());
         this.keys = KeySourceFactory.open(config.keys(), clock, config.notBeforeLife(), store::keySets);
         DurableRevocationRegistry durable = new DurableRevocationRegistry(b.revocation != null ? b.revocation
                 : new InMemoryRevocationRegistry(clock, config.maxTokenLifetime(), config.clockSkew()), store, clock,
@@ -139,9 +139,9 @@ public final class TokenGate implements TokenCheck, AutoCloseable {
         return List.of(RefreshTokenSecrets.generated(config.keys().directory(), clock));
     }
 
-    private static ClientRegistry clientsFile(Path file) {
+    private static ClientRegistry clientsFile(Path file, String issuer) {
         try {
-            return ClientRegistryFiles.load(file);
+            return ClientRegistryFiles.load(file, issuer);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(Setting.CLIENTS, e.getMessage(), e);
         }

@@ -84,6 +84,13 @@ public final class EeHost implements TokenGateHost {
             if (handoff != null) { // any authenticated caller: the container makes FORM callers log in first
                 handoff.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(ServletSecurity.TransportGuarantee.NONE, "**")));
             }
+            // where TokenGate is the mechanism, the application has no login page of its own: TokenGate's signs the user in
+            String loginPath = mechanism ? settings.path(EeSetting.LOGIN_PATH) : null;
+            TokenGateInitializer.register(context, TokenGateInitializer.AUTHORIZATION_SERVLET, new AuthorizationServlet(loginPath),
+                    settings.path(EeSetting.AUTHORIZATION_PATH));
+            if (mechanism) {
+                TokenGateInitializer.register(context, "tokengate-login", new LoginServlet(settings.get(EeSetting.LOGIN_PAGE)), loginPath);
+            }
             ServletRegistration.Dynamic r = TokenGateInitializer.register(context, "tokengate-admin", new AdminServlet(),
                     settings.path(EeSetting.ADMIN_PATH) + "/*");
             if (r != null) {

@@ -53,6 +53,9 @@ public final class EeLog {
             "an administrator rotated the signing keys");
     public static final LogId ADMIN_RETIRED_KEY = new LogId("TG-0416", Level.WARNING, "{0} retired key {1}: tokens it signed are refused"
             + " from now on; keys {2}", "an administrator retired a key: tokens it signed are refused from now on");
+    public static final LogId NO_LOGIN_FOR_AUTHORIZATION = new LogId("TG-0417", Level.ERROR, "the authorization endpoint cannot sign a"
+            + " user in: the application has no login mechanism ({0}); give it one (FORM, a custom form, or TokenGate as its mechanism)",
+            "the authorization endpoint found no login mechanism in the application (answered 503)");
 
     private EeLog() {
     }

@@ -11,6 +11,12 @@ public final class EeSetting {
             "EE extension: `true` makes TokenGate the application's Jakarta Security authentication mechanism (like `@TokenGateDefinition`). Read from MicroProfile Config or system properties only: it must be known before the application starts.");
     public static final SettingKey HANDOFF_PATH = new SettingKey("tokengate.handoff-path", "/oauth/handoff", null,
             "EE extension: path of the container-login hand-off endpoint (with `tokengate.endpoints=true`).");
+    public static final SettingKey AUTHORIZATION_PATH = new SettingKey("tokengate.authorization-path", "/oauth/authorize", null,
+            "EE extension: path of the authorization endpoint (authorization code + PKCE; with `tokengate.endpoints=true`): the user signs in with the application's own login, or TokenGate's login page where TokenGate is the mechanism.");
+    public static final SettingKey LOGIN_PATH = new SettingKey("tokengate.login-path", "/oauth/login", null,
+            "EE extension, TokenGate as the mechanism: path of TokenGate's login page for the authorization endpoint (a form posting `username`, `password`, `csrf`, checked by the application's identity stores).");
+    public static final SettingKey LOGIN_PAGE = new SettingKey("tokengate.login-page", null, "TokenGate's own page",
+            "EE extension: the application's replacement for that login page (a JSP, Faces page or servlet path in the application), forwarded to with request attributes `tokengate.csrf`, `tokengate.action` and `tokengate.error`.");
     public static final SettingKey ADMIN_PATH = new SettingKey("tokengate.admin-path", "/tokengate/admin", null,
             "EE extension: path of the administration API for `tokengate-admin` callers (with `tokengate.endpoints=true`).");
     public static final SettingKey ADMIN_ROLE = new SettingKey("tokengate.admin-role", "tokengate-admin", null,

@@ -28,8 +28,9 @@ import io.tokengate.servlet.it.Wars;
 
 /**
  * The sample's page in headless Chromium, against the sample WAR as built, on Payara Micro, with 6-second access
- * tokens (2 s clock skew): silent refresh keeps a user signed in past expiry, two tabs refreshing at once stay signed in, and "sign
- * out everywhere" ends the session in every tab. Browser and server share this test's loopback-only network.
+ * tokens (2 s clock skew): the page signs in by authorization code + PKCE on the server's login page, its tokens bound
+ * to its DPoP key; silent refresh keeps a user signed in past expiry, two tabs refreshing at once stay signed in, and
+ * "sign out everywhere" ends the session in every tab. Browser and server share this test's loopback-only network.
  */
 class SampleBrowserIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -55,8 +56,11 @@ class SampleBrowserIT {
                 "client.demo-client.secret-sha256=zVd_4lYev_I1BdsLsAYwDHzey9RrwOA8RJr6-sosJb8",
                 "client.demo-client.grants=password refresh_token",
                 "client.demo-spa.type=public",
-                "client.demo-spa.grants=password refresh_token",
+                "client.demo-spa.grants=authorization_code refresh_token",
+                "client.demo-spa.redirect-uris=${issuer}/",
                 "client.demo-spa.cookie-mode=true",
+                "client.demo-spa.first-party=true",
+                "client.demo-spa.dpop-bound-access-tokens=true",
                 "client.demo-spa.retry-window=PT0S", ""));
         server = SampleServer.start("sample", work, port, "tokengate.clients=" + clients, "tokengate.access-token-lifetime=PT6S",
                 "tokengate.clock-skew=PT2S");
@@ -77,9 +81,10 @@ class SampleBrowserIT {
         }
     }
 
-    /** The element's text, shown or not. */
+    /** The element's text, shown or not; empty on a page without it (the login page, a redirect under way). */
     private static String text(String id) {
-        return String.valueOf(((JavascriptExecutor) browser).executeScript("return document.getElementById(arguments[0]).textContent", id)).trim();
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "const e = document.getElementById(arguments[0]); return e ? e.textContent : ''", id)).trim();
     }
 
     private static void waitFor(String what, java.util.function.Supplier<Boolean> condition, int seconds) {
@@ -96,8 +101,15 @@ class SampleBrowserIT {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
-    /** Status of GET /secret with the given token, fetched from the page. */
+    /** Status of GET /secret with the given (DPoP-bound) token and a proof of the page's key, fetched from the page. */
     private static long secretStatusWith(String token) {
+        return (Long) ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[1]; const t = arguments[0];"
+                + " proof('GET', location.origin + '/secret', t).then(p => fetch('/secret', {headers: {Authorization: 'DPoP ' + t, DPoP: p}}))"
+                + ".then(r => done(r.status));", token);
+    }
+
+    /** Status of GET /secret with the token sent as a plain bearer token (a downgrade of a DPoP-bound one). */
+    private static long secretStatusAsBearer(String token) {
         return (Long) ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[1]; fetch('/secret', {headers: {Authorization: 'Bearer ' + arguments[0]}}).then(r => done(r.status));", token);
     }
@@ -113,9 +125,17 @@ class SampleBrowserIT {
         browser.get(base + "/");
         waitFor("the sign-in form", () -> browser.findElement(By.id("signin-button")).isDisplayed(), 20);
         browser.findElement(By.id("signin-button")).click();
+        waitFor("TokenGate's login page", () -> browser.getCurrentUrl().startsWith(base + "/oauth/login"), 20);
+        browser.findElement(By.name("username")).sendKeys("alice");
+        browser.findElement(By.name("password")).sendKeys("alice-password");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
         waitFor("signed in", () -> "Signed in as alice".equals(text("status")), 20);
+        assertEquals(base + "/", browser.getCurrentUrl(), "the code is gone from the address bar");
         String firstToken = (String) js("return accessToken");
         assertEquals("Secret area", callSecret());
+        assertEquals(200L, secretStatusWith(firstToken));
+        assertEquals(401L, secretStatusAsBearer(firstToken), "a DPoP-bound token sent as a bearer token is refused");
+        assertEquals(Boolean.TRUE, js("return typeof claims(accessToken).cnf.jkt === 'string'"), "the token is bound: cnf.jkt");
         String firstTab = browser.getWindowHandle();
 
         browser.switchTo().newWindow(WindowType.TAB);
@@ -173,9 +193,12 @@ class SampleBrowserIT {
         waitFor("the other tab signed out too", () -> "Signed out".equals(text("status")), 10);
         assertEquals("HTTP 401", callSecret());
         assertEquals(401L, secretStatusWith(secondTabToken), "the other tab's access token was cut by the server, not only forgotten");
-        assertEquals(400L, ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[0];"
-                + " fetch('/oauth/token', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded', 'X-TokenGate-Refresh': '1'},"
-                + " body: 'grant_type=refresh_token&client_id=demo-spa'}).then(r => done(r.status));"), "the browser holds no working refresh cookie");
+        Object cookieRefresh = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[0];"
+                + " proof('POST', TOKEN_ENDPOINT).then(p => fetch('/oauth/token', {method: 'POST', headers: {'Content-Type':"
+                + " 'application/x-www-form-urlencoded', 'X-TokenGate-Refresh': '1', DPoP: p},"
+                + " body: 'grant_type=refresh_token&client_id=demo-spa'})).then(r => r.json()).then(j => done(j.error || 'tokens issued'));");
+        assertTrue(List.of("invalid_request", "invalid_grant").contains(cookieRefresh),
+                "the browser holds no working refresh cookie (cleared: invalid_request, or refused: invalid_grant), even with a proof of its key: " + cookieRefresh);
         assertEquals(401L, secretStatusWith(otherAccess), "the other device's access token is cut");
         var otherRefreshed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/oauth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

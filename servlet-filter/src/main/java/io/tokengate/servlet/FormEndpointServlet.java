@@ -38,8 +38,9 @@ abstract class FormEndpointServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        EndpointRequest.Builder b = EndpointRequest.builder(request.getMethod()).remoteAddress(request.getRemoteAddr());
-        for (String name : List.of("Content-Type", "Authorization", "User-Agent")) {
+        EndpointRequest.Builder b = EndpointRequest.builder(request.getMethod()).remoteAddress(request.getRemoteAddr())
+                .uri(request.getRequestURL().toString());
+        for (String name : List.of("Content-Type", "Authorization", "User-Agent", "DPoP")) {
             for (String value : Collections.list(request.getHeaders(name))) {
                 b.header(name, value);
             }

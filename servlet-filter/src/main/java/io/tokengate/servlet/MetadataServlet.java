@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.tokengate.core.TokenGate;
+import io.tokengate.core.endpoint.AuthorizationServerMetadata;
 import io.tokengate.core.endpoint.OAuthErrors;
 
 /** RFC 8414 authorization server metadata at {@code /.well-known/oauth-authorization-server}: every endpoint is the issuer plus its path. */
@@ -22,7 +24,12 @@ public final class MetadataServlet extends HttpServlet {
         super.init(config);
         TokenGate tokenGate = TokenGateListener.of(config.getServletContext());
         HttpSettings http = HttpSettings.of(config.getServletContext());
-        body = tokenGate.metadataJson(http.paths())
+        AuthorizationServerMetadata.Paths p = http.paths();
+        ServletRegistration authorization = config.getServletContext().getServletRegistration(TokenGateInitializer.AUTHORIZATION_SERVLET);
+        String authorizationPath = authorization == null || authorization.getMappings().isEmpty() ? null
+                : authorization.getMappings().iterator().next();
+        body = tokenGate.metadataJson(new AuthorizationServerMetadata.Paths(p.token(), p.revocation(), p.introspection(), p.jwks(),
+                p.revocationFeed(), authorizationPath))
                 .getBytes(StandardCharsets.UTF_8);
     }
 

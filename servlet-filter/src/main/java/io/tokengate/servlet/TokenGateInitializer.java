@@ -30,6 +30,8 @@ import io.tokengate.core.resource.ResourceServer;
 public final class TokenGateInitializer implements ServletContainerInitializer {
     private static final System.Logger LOG = System.getLogger(TokenGateInitializer.class.getName());
     /** Context attribute: the names of the servlets serving TokenGate's OAuth endpoints (token, revocation, introspection, JWKS, metadata). */
+    /** The name of the authorization endpoint's servlet, which the EE extension registers; the metadata names it when it is there. */
+    public static final String AUTHORIZATION_SERVLET = "tokengate-authorization";
     private static final String OAUTH_ENDPOINTS_ATTRIBUTE = "io.tokengate.OAuthEndpointServlets";
     private static final Set<String> ENDPOINT_CLASSES = Set.of(TokenServlet.class.getName(), RevocationServlet.class.getName(),
             IntrospectionServlet.class.getName(), JwksServlet.class.getName(), MetadataServlet.class.getName(),

@@ -42,12 +42,31 @@ public final class ClientRegistryFiles {
     private ClientRegistryFiles() {
     }
 
+    /** The placeholder a redirect URI may start with: the issuer, for a browser page of the issuer's own application. */
+    public static final String ISSUER_PLACEHOLDER = "${issuer}";
+
     /** Loads a {@code .json} file as JSON and anything else as properties. */
     public static ClientRegistry load(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? loadJson(file) : loadProperties(file);
+        return load(file, null);
+    }
+
+    /**
+     * Loads a {@code .json} file as JSON and anything else as properties; a redirect URI starting with
+     * {@value #ISSUER_PLACEHOLDER} starts with {@code issuer} instead (without its trailing slash).
+     */
+    public static ClientRegistry load(Path file, String issuer) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? loadJson(file, issuer) : loadProperties(file, issuer);
     }
 
     public static ClientRegistry loadProperties(Path file) {
+        return loadProperties(file, null);
+    }
+
+    public static ClientRegistry loadJson(Path file) {
+        return loadJson(file, null);
+    }
+
+    private static ClientRegistry loadProperties(Path file, String issuer) {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(r);
@@ -69,11 +88,11 @@ public final class ClientRegistryFiles {
             byClient.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(key.substring(dot + 1), props.getProperty(key).trim());
         }
         List<ClientRegistration> clients = new ArrayList<>();
-        byClient.forEach((id, settings) -> clients.add(build(file, id, settings)));
+        byClient.forEach((id, settings) -> clients.add(build(file, id, settings, issuer)));
         return ClientRegistry.of(clients);
     }
 
-    public static ClientRegistry loadJson(Path file) {
+    private static ClientRegistry loadJson(Path file, String issuer) {
         Map<String, Object> root;
         try {
             root = JsonUtil.parseJson(Files.readString(file, StandardCharsets.UTF_8));
@@ -96,7 +115,7 @@ public final class ClientRegistryFiles {
             if (!(id instanceof String)) {
                 throw new IllegalArgumentException("client registry " + file + ": a client lacks \"client-id\"");
             }
-            clients.add(build(file, (String) id, settings));
+            clients.add(build(file, (String) id, settings, issuer));
         }
         try {
             return ClientRegistry.of(clients);
@@ -105,7 +124,7 @@ public final class ClientRegistryFiles {
         }
     }
 
-    private static ClientRegistration build(Path file, String id, Map<String, Object> settings) {
+    private static ClientRegistration build(Path file, String id, Map<String, Object> settings, String issuer) {
         String where = "client registry " + file + ", client " + id + ": ";
         for (String name : settings.keySet()) {
             if (!SETTINGS.contains(name)) {
@@ -145,7 +164,17 @@ public final class ClientRegistryFiles {
             flag(settings, "first-party", b::firstParty);
             flag(settings, "dpop-bound-access-tokens", b::dpopBoundAccessTokens);
             if (settings.containsKey("redirect-uris")) {
-                b.redirectUris(List.copyOf(words(settings.get("redirect-uris"))));
+                List<String> uris = new ArrayList<>();
+                for (String uri : words(settings.get("redirect-uris"))) {
+                    if (uri.startsWith(ISSUER_PLACEHOLDER)) {
+                        if (issuer == null) {
+                            throw new IllegalArgumentException("redirect URI " + uri + " names the issuer, which is not known here");
+                        }
+                        uri = issuer.replaceAll("/$", "") + uri.substring(ISSUER_PLACEHOLDER.length());
+                    }
+                    uris.add(uri);
+                }
+                b.redirectUris(uris);
             }
             return b.build();
         } catch (IllegalArgumentException e) {

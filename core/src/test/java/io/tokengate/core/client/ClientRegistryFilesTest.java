@@ -66,6 +66,10 @@ class ClientRegistryFilesTest {
         assertTrue(app.firstParty());
         assertTrue(app.dpopBoundAccessTokens());
         assertTrue(app.allows(GrantType.AUTHORIZATION_CODE));
+        Path page = Files.writeString(dir.resolve("page.properties"), "client.page.type=public\nclient.page.redirect-uris=${issuer}/callback\n");
+        assertEquals(java.util.List.of("http://localhost:9090/app/callback"),
+                ClientRegistryFiles.load(page, "http://localhost:9090/app/").find("page").orElseThrow().redirectUris(), "the issuer's own page");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientRegistryFiles.load(page)).getMessage().contains("names the issuer"));
         for (String[] bad : new String[][] {
                 {"client.x.type=public\nclient.x.grants=authorization_code\n", "authorization_code needs redirect-uris"},
                 {"client.x.type=public\nclient.x.redirect-uris=http://app.example/cb\n", "must be https, http to the loopback interface"},
