@@ -46,6 +46,7 @@ public final class EeHost implements TokenGateHost {
     private final Class<?> annotated;
     private final boolean mechanism;
     private JCacheRevocationRegistry jcache;
+    private JCacheDPoPReplayCache dpopProofs;
     private ScheduledFuture<?> cleanup;
 
     /** For the service declaration only: an application's host is made by {@link EeInitializer}. */
@@ -129,6 +130,7 @@ public final class EeHost implements TokenGateHost {
                 } else {
                     jcache = JCacheRevocationRegistry.open(manager, config.issuer(), config.maxTokenLifetime(), config.clockSkew(),
                             builder.clock(), executor());
+                    dpopProofs = JCacheDPoPReplayCache.open(manager, config.issuer(), config.dpop(), config.clockSkew(), builder.clock());
                 }
             } catch (ConfigurationException e) {
                 throw e;
@@ -143,8 +145,9 @@ public final class EeHost implements TokenGateHost {
             }
         }
         if (jcache != null) {
-            builder.revocation(jcache);
-            EeLog.REVOCATIONS_WHERE.log(LOG, app(context), "shared by the cluster through JCache cache " + jcache.describe());
+            builder.revocation(jcache).dpopReplayCache(dpopProofs);
+            EeLog.REVOCATIONS_WHERE.log(LOG, app(context), "shared by the cluster through JCache cache " + jcache.describe()
+                    + "; used DPoP proofs too, through JCache cache " + dpopProofs.cacheName());
         } else {
             builder.revocation(new InMemoryRevocationRegistry(builder.clock(), config.maxTokenLifetime(), config.clockSkew()));
             EeLog.REVOCATIONS_WHERE.log(LOG, app(context), "kept in memory on this server only: " + why);

@@ -56,6 +56,9 @@ public final class EeLog {
     public static final LogId NO_LOGIN_FOR_AUTHORIZATION = new LogId("TG-0417", Level.ERROR, "the authorization endpoint cannot sign a"
             + " user in: the application has no login mechanism ({0}); give it one (FORM, a custom form, or TokenGate as its mechanism)",
             "the authorization endpoint found no login mechanism in the application (answered 503)");
+    public static final LogId DPOP_CACHE_UNAVAILABLE = new LogId("TG-0418", Level.WARNING, "the cluster''s DPoP proof cache {0} cannot be"
+            + " written ({1}): proofs are checked against this server''s memory only, so a proof could be replayed to another server"
+            + " within its acceptance window", "the cluster's DPoP proof cache cannot be written: proofs are checked on this server only");
 
     private EeLog() {
     }

@@ -160,7 +160,7 @@ final class JCacheRevocationRegistry implements RevocationRegistry {
     }
 
     /** Whether the manager is Hazelcast's and its API is visible here (Payara shows it to applications). */
-    private static boolean hazelcast(CacheManager manager) {
+    static boolean hazelcast(CacheManager manager) {
         try {
             return HazelcastCaches.isHazelcast(manager) && Class.forName("com.hazelcast.config.CacheConfig", false,
                     JCacheRevocationRegistry.class.getClassLoader()) != null;

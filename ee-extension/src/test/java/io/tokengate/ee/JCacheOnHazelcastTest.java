@@ -1,6 +1,7 @@
 package io.tokengate.ee;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -22,9 +23,9 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
 /**
- * The registry on a real Hazelcast data grid (the one Payara Micro embeds, as one member on 127.0.0.1 that joins
- * nobody): the cache it creates never evicts a live revocation, however many there are (Hazelcast's JCache default
- * keeps 10,000 entries and evicts beyond that).
+ * The cluster caches on a real Hazelcast data grid (the one Payara Micro embeds, as one member on 127.0.0.1 that
+ * joins nobody): the revocation cache never evicts a live revocation, however many there are (Hazelcast's JCache
+ * default keeps 10,000 entries and evicts beyond that); a DPoP proof used on one server is refused on another.
  */
 class JCacheOnHazelcastTest {
     private static HazelcastInstance member;
@@ -89,5 +90,26 @@ class JCacheOnHazelcastTest {
         } finally {
             joining.close();
         }
+    }
+
+    @Test
+    void aDpopProofUsedOnOneServerIsRefusedOnAnotherAndTheCacheIsBoundedAndExpires() {
+        String issuer = "https://issuer.example/" + java.util.UUID.randomUUID();
+        io.tokengate.core.dpop.DPoPConfig dpop = new io.tokengate.core.dpop.DPoPConfig(
+                java.util.Set.of(io.tokengate.core.keys.SigningAlgorithm.ES256), Duration.ofSeconds(60), 5000);
+        JCacheDPoPReplayCache a = JCacheDPoPReplayCache.open(manager(), issuer, dpop, Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        JCacheDPoPReplayCache b = JCacheDPoPReplayCache.open(manager(), issuer, dpop, Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        Instant window = Instant.now().plusSeconds(120);
+        assertTrue(a.firstUse("jkt proof-1", window), "first use, on server a");
+        assertFalse(b.firstUse("jkt proof-1", window), "the same proof sent to server b");
+        assertFalse(a.firstUse("jkt proof-1", window), "and again to server a");
+        assertTrue(b.firstUse("jkt proof-2", window), "another proof on server b");
+
+        javax.cache.Cache<String, String> cache = manager().getCache(a.cacheName(), String.class, String.class);
+        @SuppressWarnings("unchecked")
+        com.hazelcast.config.CacheConfig<String, String> config = cache.getConfiguration(com.hazelcast.config.CacheConfig.class);
+        assertEquals(5000, config.getEvictionConfig().getSize(), "bounded like each server's memory, not Hazelcast's 10,000");
+        javax.cache.expiry.Duration expiry = config.getExpiryPolicyFactory().create().getExpiryForCreation();
+        assertEquals(121_000, expiry.getTimeUnit().toMillis(expiry.getDurationAmount()), "kept for max-age + 2 x clock skew + 1 s");
     }
 }

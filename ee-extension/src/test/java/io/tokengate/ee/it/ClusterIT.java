@@ -149,6 +149,7 @@ class ClusterIT {
             String log = server.log();
             assertTrue(log.contains("TG-0400 TokenGate is the authentication mechanism of /cluster"), "activated by tokengate.mechanism");
             assertTrue(log.contains("TG-0401 revocations of /cluster are shared by the cluster through JCache"), "JCache registry");
+            assertTrue(log.contains("; used DPoP proofs too, through JCache cache tokengate-dpop-"), "and the DPoP proof cache");
         }
     }
 
@@ -224,6 +225,53 @@ class ClusterIT {
             assertTrue(System.currentTimeMillis() < deadline, "sign-out-everywhere on B is enforced by A within 2 s");
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * A request to one server through the cluster's public name (the issuer's host, as a load balancer forwards it), so
+     * a DPoP proof's {@code htu} is the same URL on either server; answers the status line's code and the body.
+     */
+    private static String[] throughBalancer(PayaraProcess server, String method, String path, String body, String... headers)
+            throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder(method + " " + CONTEXT + path + " HTTP/1.1\r\nHost: localhost:8080\r\nConnection: close\r\n");
+            for (int i = 0; i < headers.length; i += 2) {
+                request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            byte[] content = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (body != null) {
+                request.append("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ").append(content.length).append("\r\n");
+            }
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(content);
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String[] {response.substring(9, 12), response.substring(response.indexOf("\r\n\r\n") + 4)};
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aDpopProofUsedOnOneServerIsRefusedOnTheOther() throws Exception {
+        io.tokengate.core.support.DPoPKey key = new io.tokengate.core.support.DPoPKey();
+        String token = "http://localhost:8080" + CONTEXT + "/oauth/token";
+        String proof = key.proof("POST", token, null, java.time.Instant.now());
+        String form = "grant_type=password&username=alice&password=alice-password";
+        String[] issued = throughBalancer(a, "POST", "/oauth/token", form, "Authorization", basic("demo-client", "demo-secret"), "DPoP", proof);
+        assertEquals("200", issued[0], issued[1]);
+        assertTrue(issued[1].contains("\"token_type\":\"DPoP\""), issued[1]);
+        String[] replayed = throughBalancer(b, "POST", "/oauth/token", form, "Authorization", basic("demo-client", "demo-secret"), "DPoP", proof);
+        assertEquals("400", replayed[0], "the token endpoint proof replayed to server B: " + replayed[1]);
+        assertTrue(replayed[1].contains("The DPoP proof was already used"), replayed[1]);
+        assertEquals("200", throughBalancer(b, "POST", "/oauth/token", form, "Authorization", basic("demo-client", "demo-secret"), "DPoP",
+                key.proof("POST", token, null, java.time.Instant.now()))[0], "a fresh proof is fine on server B");
+
+        String access = (String) org.jose4j.json.JsonUtil.parseJson(issued[1]).get("access_token");
+        String who = key.proof("GET", "http://localhost:8080" + CONTEXT + "/who", access, java.time.Instant.now());
+        assertEquals("200", throughBalancer(b, "GET", "/who", null, "Authorization", "DPoP " + access, "DPoP", who)[0]);
+        String[] replayedAtA = throughBalancer(a, "GET", "/who", null, "Authorization", "DPoP " + access, "DPoP", who);
+        assertEquals("401", replayedAtA[0], "a resource proof replayed to server A: " + replayedAtA[1]);
+        assertTrue(replayedAtA[1].contains("The DPoP proof was already used"), replayedAtA[1]);
     }
 
     @Test
