@@ -12,6 +12,8 @@
 #        CLIENTS="1 8 32 64" RATES="250 500" ALGORITHM=RS256 bench/refresh/run-refresh-bench.sh 20
 #        FAMILIES=10000 CLEANUP=no CLIENTS=32 RATES=250 bench/refresh/run-refresh-bench.sh 30   (one table size, no cleanup run)
 #        SUBJECTS=1 WRK=yes FAMILIES=10000 CLEANUP=no CLIENTS="8 32" RATES=600 bench/refresh/run-refresh-bench.sh 30
+# MIX=yes: then GrantMix on the same server — plain refreshes, DPoP-bound refreshes and whole code + PKCE + DPoP
+# sign-ins, alternated in MIX_ROUNDS rounds (default 3) at MIX_CLIENTS clients (default 8).
 # SERVER_JAVA_OPTS adds JVM flags to the server (e.g. a JFR recording); SERVER_JAVA is its java (default: java on the PATH).
 # SUBJECTS: how many users own the families (default 250000; 1: every family one user's). WRK=yes: after each closed-loop
 # run of RefreshLoad, the same load with wrk (bench/refresh/rotate.lua: one live token per connection), alternating.
@@ -34,6 +36,7 @@ POOL="${POOL:-32}"
 POOL_FLAGS="--steadypoolsize $POOL --maxpoolsize $POOL"
 [ "$POOL" = default ] && POOL_FLAGS="" # Payara's defaults: steady 8, maximum 32
 WRK="${WRK:-no}"
+MIX="${MIX:-no}" # yes: after each table size's runs, GrantMix (plain and DPoP-bound refreshes, code sign-ins) alternated
 PORT="${PORT:-8282}"
 BASE="http://localhost:$PORT"
 OUT="bench/target/refresh"
@@ -180,6 +183,10 @@ for families in $FAMILIES; do
       --cpu "server=$SERVER database=$(db_pids | tr ' ' ',')")
     echo "$families families: $line" | tee -a "$OUT/results.txt"
   done
+  if [ "$MIX" = yes ]; then
+    $BENCH io.tokengate.bench.refresh.GrantMix "$BASE" --clients "${MIX_CLIENTS:-8}" --seconds "$SECONDS_PER_RUN" --rounds "${MIX_ROUNDS:-3}" \
+      | sed "s/^/$families families: /" | tee -a "$OUT/results.txt"
+  fi
   echo "$families families: $(rows) after every run" | tee -a "$OUT/results.txt"
   stop_server
 done

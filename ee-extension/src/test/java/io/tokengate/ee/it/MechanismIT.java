@@ -62,11 +62,16 @@ class MechanismIT {
                 "client.no-retry.secret-sha256=" + ClientSecrets.digest("no-retry-secret"),
                 "client.no-retry.grants=password refresh_token",
                 "client.no-retry.scopes=read",
-                "client.no-retry.retry-window=0", ""));
+                "client.no-retry.retry-window=0",
+                "client.mech-app.type=public",
+                "client.mech-app.grants=authorization_code refresh_token",
+                "client.mech-app.redirect-uris=http://127.0.0.1:8765/callback",
+                "client.mech-app.first-party=true", ""));
         String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
                 + Wars.param("tokengate.clients", clients.toString())
-                + Wars.param("tokengate.required-scopes", "/api/scoped=write"));
+                + Wars.param("tokengate.required-scopes", "/api/scoped=write")
+                + Wars.param("tokengate.login-page", "/custom-login"));
         return Wars.war("mechanism", webXml).addAsLibraries(Wars.jarOf(EeHost.class, "tokengate-ee-extension.jar"))
                 .addPackage(MechanismApp.class.getPackage()).addClass(TestIdentityStore.class);
     }
@@ -351,5 +356,48 @@ class MechanismIT {
         assertTrue(log.contains("TG-0400 TokenGate is the authentication mechanism of /mechanism"), "activation is logged");
         assertTrue(log.contains("TG-0401 revocations of /mechanism are shared by the cluster through JCache cache tokengate-revocation-"),
                 "Payara Micro publishes its JCache cache manager (a one-member cluster here): the registry uses it and says so");
+    }
+
+    @Test
+    void theApplicationsOwnHtmlReplacesTokenGatesLoginPageAndTokenGateStillChecksThePost() throws Exception {
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        String base = deployment.toString().replaceAll("/$", "");
+        String verifier = "mech-app-verifier-0123456789-abcdefghijklmnopqrstuvwxyz-01234";
+        String authorize = base + "/oauth/authorize?response_type=code&client_id=mech-app&state=m&code_challenge_method=S256"
+                + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_challenge=" + io.tokengate.core.authorize.Pkce.challengeOf(verifier);
+        java.net.http.HttpResponse<String> start = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authorize)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, start.statusCode(), start.body());
+        String login = base + "/oauth/login";
+        java.net.http.HttpResponse<String> page = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(login)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().startsWith("<h1>Shop sign-in</h1>"), "the application's page: " + page.body());
+        assertTrue(page.body().contains("action=\"/mechanism/oauth/login\""), page.body());
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null), "still never framed");
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(csrf.find(), page.body());
+
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (token, password) -> {
+            try {
+                return browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(login)).header("Origin", "http://localhost:8080")
+                        .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "csrf=" + token + "&username=alice&password=" + password)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals(400, post.apply("forged", "alice-password").statusCode(), "TokenGate checks the CSRF token of the application's form");
+        java.net.http.HttpResponse<String> wrong = post.apply(csrf.group(1), "guess");
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.body().contains("<p class=\"error\">The username or password is incorrect</p>"), "the error attribute: " + wrong.body());
+        java.net.http.HttpResponse<String> ok = post.apply(csrf.group(1), "alice-password");
+        assertEquals(303, ok.statusCode(), ok.body());
+        java.net.http.HttpResponse<String> granted = browser.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + ok.headers().firstValue("Location").orElseThrow().substring("/mechanism".length()))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, granted.statusCode(), granted.body());
+        assertTrue(granted.headers().firstValue("Location").orElseThrow().startsWith("http://127.0.0.1:8765/callback?code="));
     }
 }
