@@ -185,7 +185,7 @@ for families in $FAMILIES; do
   done
   if [ "$MIX" = yes ]; then
     $BENCH io.tokengate.bench.refresh.GrantMix "$BASE" --clients "${MIX_CLIENTS:-8}" --seconds "$SECONDS_PER_RUN" --rounds "${MIX_ROUNDS:-3}" \
-      | sed "s/^/$families families: /" | tee -a "$OUT/results.txt"
+      --cpu "server=$SERVER database=$(db_pids | tr ' ' ',')" | sed "s/^/$families families: /" | tee -a "$OUT/results.txt"
   fi
   echo "$families families: $(rows) after every run" | tee -a "$OUT/results.txt"
   stop_server

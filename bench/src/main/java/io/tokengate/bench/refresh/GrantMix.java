@@ -32,9 +32,12 @@ import io.tokengate.core.support.DPoPKey;
  * (its consent page), the consent post (the redirect with a code), and the code redeemed with PKCE and a DPoP proof —
  * the latency printed is the redemption's, the rate that of whole sign-ins.</li>
  * </ul>
- * Every latency is of the token endpoint request alone; the client's own proof signing is outside it.
+ * Every latency is of the token endpoint request alone; the client's own proof signing is outside it. With
+ * {@code --cpu}, each line ends with the CPU per operation (per whole sign-in for {@code code}) of the given
+ * processes and of this loader, which signs the proofs.
  *
- * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.GrantMix baseUrl [--clients 8] [--seconds 15] [--rounds 3] [--warmup 20]</pre>
+ * <pre>java -cp benchmarks.jar io.tokengate.bench.refresh.GrantMix baseUrl [--clients 8] [--seconds 15] [--rounds 3] [--warmup 20]
+ *     [--cpu 'server=pid database=pid,pid']</pre>
  */
 public final class GrantMix {
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("demo-client:demo-secret".getBytes(StandardCharsets.US_ASCII));
@@ -236,8 +239,11 @@ public final class GrantMix {
         }
         for (int round = 1; round <= Integer.parseInt(options.get("--rounds")); round++) {
             for (String kind : KINDS) {
+                io.tokengate.bench.cpu.CpuMeter cpu = io.tokengate.bench.cpu.CpuMeter.parse(options.get("--cpu"));
+                cpu.start();
                 long[] latencies = run(clients, kind, seconds);
-                System.out.println("round " + round + " " + RefreshLoad.summary(kind, clientCount, latencies, seconds));
+                System.out.println("round " + round + " " + RefreshLoad.summary(kind, clientCount, latencies, seconds) + "  "
+                        + io.tokengate.bench.cpu.CpuMeter.perOperation(cpu.elapsed(), latencies.length));
             }
         }
     }
