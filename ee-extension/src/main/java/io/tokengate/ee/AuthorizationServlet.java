@@ -81,7 +81,7 @@ final class AuthorizationServlet extends HttpServlet {
         }
         if (tokenGate.authorizationEndpoint().needsConsent(valid)) {
             String id = BrowserSession.awaitConsent(request, query);
-            AuthorizationPages.consent(response, request.getRequestURI(), valid.client().clientId(), valid.scopes(), user.subject(), id,
+            AuthorizationPages.consent(response, BrowserSession.ownPath(request), valid.client().clientId(), valid.scopes(), user.subject(), id,
                     BrowserSession.csrfToken(request));
             return;
         }
@@ -145,9 +145,9 @@ final class AuthorizationServlet extends HttpServlet {
                 AuthorizationPages.error(request, response, OAuthError.ACCESS_DENIED, "Sign in first");
                 return null;
             }
-            BrowserSession.returnAfterLogin(request, request.getRequestURI() + "?" + request.getQueryString());
+            BrowserSession.returnAfterLogin(request, BrowserSession.ownPath(request) + "?" + request.getQueryString());
             response.setStatus(303);
-            response.setHeader("Location", request.getContextPath() + loginPath);
+            response.setHeader("Location", BrowserSession.inApplication(request, loginPath));
             AuthorizationPages.secure(response);
             return null;
         }

@@ -90,6 +90,26 @@ final class BrowserSession {
     }
 
     /** Remembers the authorization request (path and query) to go back to after the login page. */
+    /**
+     * The path of the servlet serving {@code request} in this application, for form actions and return addresses:
+     * built from the application's context path and the servlet mapping, never from the raw request URI (which may
+     * hold {@code //host}, {@code ;} parameters or dot segments the container ignores when it routes the request).
+     */
+    static String ownPath(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return request.getServletContext().getContextPath() + request.getServletPath() + (info == null ? "" : info);
+    }
+
+    /** {@code path} (starting with {@code /}) inside this application. */
+    static String inApplication(HttpServletRequest request, String path) {
+        return request.getServletContext().getContextPath() + path;
+    }
+
+    /** Whether {@code location} is a path on this server: one leading {@code /}, not {@code //} or {@code /\}. */
+    static boolean localPath(String location) {
+        return location != null && location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\");
+    }
+
     static void returnAfterLogin(HttpServletRequest request, String pathAndQuery) {
         request.getSession(true).setAttribute(RETURN_TO, pathAndQuery);
     }

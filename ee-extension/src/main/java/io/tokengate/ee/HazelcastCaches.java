@@ -13,8 +13,7 @@ import com.hazelcast.config.MaxSizePolicy;
 /**
  * TokenGate's caches on Hazelcast (Payara's data grid): a JCache cache created there evicts entries beyond 10,000
  * unless its Hazelcast configuration says otherwise. An evicted revocation would let a revoked token back in on a
- * server that joins later, so the revocation cache never evicts; the DPoP proof cache holds as many proofs as
- * {@code tokengate.dpop.replay-cache-size}. Used only when the server's cache manager is Hazelcast's (Payara exposes its API
+ * server that joins later, an evicted DPoP proof could be replayed to another server: neither cache evicts. Used only when the server's cache manager is Hazelcast's (Payara exposes its API
  * to applications; TokenGate never bundles it).
  */
 final class HazelcastCaches {
@@ -27,13 +26,8 @@ final class HazelcastCaches {
 
     /** {@code config} as a Hazelcast cache configuration that never evicts. */
     static <K, V> CompleteConfiguration<K, V> withoutEviction(MutableConfiguration<K, V> config) {
-        return withMaxEntries(config, Integer.MAX_VALUE);
-    }
-
-    /** {@code config} as a Hazelcast cache configuration that evicts beyond {@code entries} (instead of Hazelcast's 10,000). */
-    static <K, V> CompleteConfiguration<K, V> withMaxEntries(MutableConfiguration<K, V> config, int entries) {
         CacheConfig<K, V> hazelcast = new CacheConfig<>(config);
-        hazelcast.setEvictionConfig(new EvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(entries)
+        hazelcast.setEvictionConfig(new EvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(Integer.MAX_VALUE)
                 .setEvictionPolicy(EvictionPolicy.LRU));
         return hazelcast;
     }

@@ -20,8 +20,10 @@ import io.tokengate.core.dpop.InMemoryDPoPReplayCache;
  * DPoP proofs used anywhere in the cluster (RFC 9449 §11.1): a proof is checked against this server's memory first
  * (a replay here never leaves the JVM), then recorded in a JCache cache shared by the cluster with
  * {@code putIfAbsent}, so the same proof sent to another server is refused there. Entries expire when the proof's
- * acceptance window has passed ({@code max-age} plus twice the clock skew); on Hazelcast the cache holds at most
- * {@code tokengate.dpop.replay-cache-size} proofs, like each server's memory. Costs one cache call per accepted proof,
+ * acceptance window has passed ({@code max-age} plus twice the clock skew). On Hazelcast the cache never evicts (an
+ * evicted proof could be replayed to another server): it is bounded all the same, since a proof reaches it only after
+ * passing a server's memory, which holds at most {@code tokengate.dpop.replay-cache-size} live proofs and refuses
+ * beyond — the cluster's cache holds at most that many per server. Costs one cache call per accepted proof,
  * and only for DPoP requests. If the cluster's cache cannot be written, the proof is judged by this server's memory
  * alone (TG-0418, at most once a minute) rather than refusing every DPoP client during the outage.
  */
@@ -32,7 +34,7 @@ final class JCacheDPoPReplayCache implements DPoPReplayCache {
     private final Cache<String, String> cache;
     private final DPoPReplayCache local;
     private final Clock clock;
-    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2); // MIN_VALUE itself would overflow now - last
 
     JCacheDPoPReplayCache(Cache<String, String> cache, DPoPReplayCache local, Clock clock) {
         this.cache = cache;
@@ -50,8 +52,7 @@ final class JCacheDPoPReplayCache implements DPoPReplayCache {
                     .setStoreByValue(true).setStatisticsEnabled(false)
                     .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, window)));
             try {
-                cache = manager.createCache(name, JCacheRevocationRegistry.hazelcast(manager)
-                        ? HazelcastCaches.withMaxEntries(config, dpop.replayCacheSize()) : config);
+                cache = manager.createCache(name, JCacheRevocationRegistry.hazelcast(manager) ? HazelcastCaches.withoutEviction(config) : config);
             } catch (CacheException e) { // another server created it meanwhile
                 cache = manager.getCache(name, String.class, String.class);
             }

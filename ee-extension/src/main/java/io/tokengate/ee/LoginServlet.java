@@ -86,17 +86,17 @@ final class LoginServlet extends HttpServlet {
         BrowserSession.signIn(request, new BrowserSession.SignedIn(user.get().subject(), user.get().groups(), Clock.systemUTC().instant()));
         AuthorizationPages.secure(response);
         response.setStatus(303);
-        response.setHeader("Location", back != null ? back : request.getContextPath() + "/");
+        response.setHeader("Location", BrowserSession.localPath(back) ? back : BrowserSession.inApplication(request, "/"));
     }
 
     private void show(HttpServletRequest request, HttpServletResponse response, int status, String error) throws IOException, ServletException {
         String token = BrowserSession.csrfToken(request);
         if (page == null) {
-            AuthorizationPages.login(response, status, request.getRequestURI(), token, error);
+            AuthorizationPages.login(response, status, BrowserSession.ownPath(request), token, error);
             return;
         }
         request.setAttribute(CSRF_ATTRIBUTE, token);
-        request.setAttribute(ACTION_ATTRIBUTE, request.getRequestURI());
+        request.setAttribute(ACTION_ATTRIBUTE, BrowserSession.ownPath(request));
         if (error != null) {
             request.setAttribute(ERROR_ATTRIBUTE, error);
         }

@@ -28,6 +28,23 @@ public final class RedirectUris {
         return false;
     }
 
+    /**
+     * Whether any app on the user's device could receive redirects to {@code uri}: a loopback address (any port) or a
+     * private-use scheme (RFC 8252 §7.1, §7.3), as opposed to an https or http origin that DNS and TLS tie to a site.
+     */
+    public static boolean anyAppMayClaim(String uri) {
+        URI u = parse(uri);
+        if (u == null || u.getScheme() == null) {
+            return true;
+        }
+        String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return true;
+        }
+        String host = u.getHost();
+        return host == null || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
     private static boolean loopbackPortVariant(String registered, String requested) {
         URI a = parse(registered);
         URI b = parse(requested);

@@ -186,7 +186,7 @@ public final class ClientRegistration {
         return redirectUris;
     }
 
-    /** The organisation's own app: its users are not asked to consent at the authorization endpoint. */
+    /** The organisation's own app: its users are not asked to consent, where its redirect URI assures its identity (see {@code AuthorizationEndpoint.needsConsent}). */
     public boolean firstParty() {
         return firstParty;
     }

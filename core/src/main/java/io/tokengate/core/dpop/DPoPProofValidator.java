@@ -130,6 +130,10 @@ public final class DPoPProofValidator {
             return refused(DPoPCheck.Reason.WRONG_URI);
         }
         Instant now = clock.instant();
+        double iatSeconds = issued.doubleValue(); // compared as a number first: an iat beyond Instant's range is just stale
+        if (!(iatSeconds >= now.minus(maxAge).getEpochSecond() - 1) || iatSeconds > now.plus(clockSkew).getEpochSecond() + 1) {
+            return refused(DPoPCheck.Reason.STALE);
+        }
         Instant issuedAt = Instant.ofEpochSecond(issued.longValue());
         if (issuedAt.isBefore(now.minus(maxAge)) || issuedAt.isAfter(now.plus(clockSkew))) {
             return refused(DPoPCheck.Reason.STALE);

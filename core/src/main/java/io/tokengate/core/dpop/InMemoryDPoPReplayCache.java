@@ -6,15 +6,19 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The proofs used on this server, at most {@code capacity} at a time: entries are dropped once their acceptance window
  * has passed (a replay of such a proof fails its {@code iat} check anyway); when the cache is full of live entries a new
- * proof is refused rather than remembered nowhere. Lock-free; a sweep of expired entries runs when the cache is full.
+ * proof is refused rather than remembered nowhere. Lock-free; a sweep of expired entries runs when the cache is full,
+ * at most once a second.
  */
 public final class InMemoryDPoPReplayCache implements DPoPReplayCache {
+    static final long SWEEP_INTERVAL_MILLIS = 1000;
     private final Map<String, Instant> used = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
     private final int capacity;
     private final Clock clock;
 
@@ -29,7 +33,11 @@ public final class InMemoryDPoPReplayCache implements DPoPReplayCache {
     @Override
     public boolean firstUse(String key, Instant forgetAfter) {
         if (size.get() >= capacity) {
-            sweep();
+            long now = clock.millis();
+            long next = nextSweep.get();
+            if (now >= next && nextSweep.compareAndSet(next, now + SWEEP_INTERVAL_MILLIS)) {
+                sweep(); // at most once a second: a flood of proofs keeping the cache full costs no sweep per request
+            }
             if (size.get() >= capacity) {
                 return false; // full of live proofs: refuse rather than forget
             }

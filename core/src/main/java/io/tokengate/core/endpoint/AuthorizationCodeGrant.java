@@ -48,7 +48,8 @@ final class AuthorizationCodeGrant implements GrantHandler {
         }
         AuthorizationCode code = redeemed.code();
         if (!code.clientId().equals(client.clientId())) {
-            throw new OAuthException(OAuthError.INVALID_GRANT, "The authorization code was issued to another client");
+            // the same words as for an unknown code: another client learns nothing about codes that are not its own
+            throw new OAuthException(OAuthError.INVALID_GRANT, "The authorization code is invalid");
         }
         if (!code.redirectUri().equals(redirectUri)) {
             throw new OAuthException(OAuthError.INVALID_GRANT, "The redirect_uri is not the one of the authorization request");

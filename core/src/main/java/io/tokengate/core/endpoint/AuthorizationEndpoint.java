@@ -16,6 +16,7 @@ import io.tokengate.core.authorize.Pkce;
 import io.tokengate.core.authorize.RedirectUris;
 import io.tokengate.core.client.ClientRegistration;
 import io.tokengate.core.client.ClientRegistry;
+import io.tokengate.core.client.ClientType;
 import io.tokengate.core.client.GrantType;
 import io.tokengate.core.log.CoreLog;
 import io.tokengate.core.refresh.StoreUnavailableException;
@@ -122,9 +123,15 @@ public final class AuthorizationEndpoint {
         return new Outcome.Valid(new AuthorizationRequest(client, redirectUri, scopes, state, challenge));
     }
 
-    /** Whether the user is asked before the client gets a code: always, unless the client is first-party. */
+    /**
+     * Whether the user is asked before the client gets a code: always, unless the client is first-party and its identity
+     * is assured by its redirect URI. A public client redirecting to a loopback address or an app's private-use scheme
+     * could be any app on the device using its {@code client_id}, so its users are asked even when it is first-party
+     * (RFC 8252 §8.6).
+     */
     public boolean needsConsent(AuthorizationRequest request) {
-        return !request.client().firstParty();
+        return !request.client().firstParty()
+                || (request.client().type() == ClientType.PUBLIC && RedirectUris.anyAppMayClaim(request.redirectUri()));
     }
 
     /**

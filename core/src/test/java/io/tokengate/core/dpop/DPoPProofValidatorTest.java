@@ -168,6 +168,15 @@ class DPoPProofValidatorTest {
     }
 
     @Test
+    void anIatBeyondWhatAnInstantHoldsIsStaleNotAnException() {
+        for (Object iat : new Object[] {99_999_999_999_999_999L, -99_999_999_999_999_999L, 1e300, -1e300, 1.5e9}) {
+            Map<String, Object> c = claims();
+            c.put("iat", iat);
+            assertEquals(DPoPCheck.Reason.STALE, refusal(validator.check(proof(c), "POST", URI, null)), "iat " + iat);
+        }
+    }
+
+    @Test
     void aPrivateKeyInsideJwkIsRefused() throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setHeader("typ", "dpop+jwt");
@@ -255,6 +264,11 @@ class DPoPProofValidatorTest {
         clock.advance(Duration.ofSeconds(10));
         assertTrue(small.firstUse("c", clock.instant().plusSeconds(10)), "expired entries are swept when full");
         assertEquals(1, small.size());
+        assertTrue(small.firstUse("d", clock.instant().plusMillis(500)));
+        clock.advance(Duration.ofMillis(600));
+        assertEquals(false, small.firstUse("e", clock.instant().plusSeconds(10)), "swept at most once a second, even with an expired entry");
+        clock.advance(Duration.ofMillis(500));
+        assertTrue(small.firstUse("e", clock.instant().plusSeconds(10)), "the next second's sweep drops it");
     }
 
     @Test

@@ -193,6 +193,13 @@ class AuthorizationCodeFlowTest {
         void aThirdPartyClientNeedsConsentAFirstPartyOneDoesNot() {
             assertTrue(f.authorization.needsConsent(valid(request("native-app", NATIVE_REDIRECT))));
             assertFalse(f.authorization.needsConsent(valid(request("web-app", WEB_REDIRECT))));
+            assertFalse(f.authorization.needsConsent(valid(request("spa-app", SPA_REDIRECT))), "a public client on an https origin");
+        }
+
+        @Test
+        void aFirstPartyPublicClientOnALoopbackOrPrivateUseRedirectIsStillAskedSinceAnyAppCouldUseItsId() {
+            assertTrue(f.authorization.needsConsent(valid(request("own-native-app", "http://127.0.0.1:49152/callback"))), "RFC 8252 §8.6");
+            assertTrue(f.authorization.needsConsent(valid(request("own-native-app", "com.example.app:/callback"))));
         }
 
         @Test
@@ -248,7 +255,10 @@ class AuthorizationCodeFlowTest {
         void everyBindingOfTheCodeIsChecked() {
             assertError(redeem(null, "web-app", "web-secret", code("web-app", WEB_REDIRECT), "https://app.example/cb", VERIFIER), 400,
                     "invalid_grant");
-            assertError(redeem(proof(), "spa-app", null, code("web-app", WEB_REDIRECT), WEB_REDIRECT, VERIFIER), 400, "invalid_grant");
+            EndpointResponse otherClient = redeem(proof(), "spa-app", null, code("web-app", WEB_REDIRECT), WEB_REDIRECT, VERIFIER);
+            assertError(otherClient, 400, "invalid_grant");
+            assertEquals(json(redeem(proof(), "spa-app", null, "B".repeat(43), WEB_REDIRECT, VERIFIER)).get("error_description"),
+                    json(otherClient).get("error_description"), "another client's code reads as an unknown one");
             String late = code("web-app", WEB_REDIRECT);
             f.clock.advance(Duration.ofSeconds(60));
             assertError(redeem(null, "web-app", "web-secret", late, WEB_REDIRECT, VERIFIER), 400, "invalid_grant");

@@ -54,6 +54,8 @@ import io.tokengate.core.validation.AccessTokenValidator;
  * third-party (consent), scopes read write</li>
  * <li>{@code web-app} / {@code web-secret}: confidential, first-party, authorization_code + refresh_token, redirect
  * {@value #WEB_REDIRECT}, scopes read</li>
+ * <li>{@code own-native-app}: public, first-party, authorization_code, redirects {@value #NATIVE_REDIRECT} and
+ * {@code com.example.app:/callback};</li>
  * <li>{@code spa-app}: public, first-party, authorization_code + refresh_token, redirect {@value #SPA_REDIRECT}, DPoP
  * optional, scopes read</li>
  * </ul>
@@ -106,7 +108,9 @@ public final class EndpointFixture {
             ClientRegistration.builder("web-app").secret("web-secret").grants(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)
                     .redirectUris(List.of(WEB_REDIRECT)).firstParty(true).scopes(Set.of("read")).build(),
             ClientRegistration.builder("spa-app").type(ClientType.PUBLIC).grants(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)
-                    .redirectUris(List.of(SPA_REDIRECT)).firstParty(true).scopes(Set.of("read")).build()));
+                    .redirectUris(List.of(SPA_REDIRECT)).firstParty(true).scopes(Set.of("read")).build(),
+            ClientRegistration.builder("own-native-app").type(ClientType.PUBLIC).grants(GrantType.AUTHORIZATION_CODE)
+                    .redirectUris(List.of(NATIVE_REDIRECT, "com.example.app:/callback")).firstParty(true).build()));
     public final CredentialVerifier users = (username, password) -> {
         if ("alice".equals(username) && "alice-password".equals(password)) {
             return Optional.of(new CredentialVerifier.AuthenticatedUser("alice", Set.of("user")));

@@ -57,7 +57,7 @@ class FormLoginHandoffIT {
                 "client.demo-client.grants=password refresh_token",
                 "client.shop-app.type=public",
                 "client.shop-app.grants=authorization_code refresh_token",
-                "client.shop-app.redirect-uris=http://127.0.0.1:8765/callback",
+                "client.shop-app.redirect-uris=https://shop.example/callback",
                 "client.shop-app.first-party=true", ""));
         String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
@@ -207,7 +207,7 @@ class FormLoginHandoffIT {
     void theApplicationsFormLoginSignsTheUserInAtTheAuthorizationEndpoint() throws Exception {
         String verifier = "shop-app-verifier-0123456789-abcdefghijklmnopqrstuvwxyz-0123";
         String authorize = "/oauth/authorize?response_type=code&client_id=shop-app&state=s1&code_challenge_method=S256"
-                + "&redirect_uri=" + java.net.URLEncoder.encode("http://127.0.0.1:8765/callback", java.nio.charset.StandardCharsets.UTF_8)
+                + "&redirect_uri=" + java.net.URLEncoder.encode("https://shop.example/callback", java.nio.charset.StandardCharsets.UTF_8)
                 + "&code_challenge=" + io.tokengate.core.authorize.Pkce.challengeOf(verifier);
         HttpResponse<String> start = browse(HttpRequest.newBuilder(java.net.URI.create(base() + authorize)));
         assertEquals(302, start.statusCode(), "the application's FORM mechanism asks for its login: " + start.body());
@@ -217,16 +217,16 @@ class FormLoginHandoffIT {
         assertTrue(back.contains("/oauth/authorize"), "the FORM login returns to the authorization request: " + login.statusCode() + " " + back);
 
         HttpResponse<String> granted = browse(HttpRequest.newBuilder(java.net.URI.create(base() + authorize)));
-        assertEquals(302, granted.statusCode(), "a first-party client: no consent page: " + granted.body());
+        assertEquals(302, granted.statusCode(), "a first-party client on its https redirect: no consent page: " + granted.body());
         String location = granted.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith("http://127.0.0.1:8765/callback?code="), location);
+        assertTrue(location.startsWith("https://shop.example/callback?code="), location);
         assertTrue(location.contains("&state=s1&iss=" + java.net.URLEncoder.encode(ISSUER, java.nio.charset.StandardCharsets.UTF_8)), location);
         String code = location.substring(location.indexOf("code=") + 5, location.indexOf('&'));
 
         HttpResponse<String> tokens = HttpClient.newHttpClient().send(HttpRequest.newBuilder(java.net.URI.create(base() + "/oauth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
                         "grant_type=authorization_code&client_id=shop-app&code=" + code + "&code_verifier=" + verifier
-                        + "&redirect_uri=" + java.net.URLEncoder.encode("http://127.0.0.1:8765/callback", java.nio.charset.StandardCharsets.UTF_8)))
+                        + "&redirect_uri=" + java.net.URLEncoder.encode("https://shop.example/callback", java.nio.charset.StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, tokens.statusCode(), tokens.body());
         assertEquals("alice", Http.claims((String) json(tokens).get("access_token")).get("sub"), "the FORM login's caller");

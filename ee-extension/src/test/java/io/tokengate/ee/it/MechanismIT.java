@@ -65,7 +65,7 @@ class MechanismIT {
                 "client.no-retry.retry-window=0",
                 "client.mech-app.type=public",
                 "client.mech-app.grants=authorization_code refresh_token",
-                "client.mech-app.redirect-uris=http://127.0.0.1:8765/callback",
+                "client.mech-app.redirect-uris=https://mech.example/callback",
                 "client.mech-app.first-party=true", ""));
         String webXml = Wars.webXml(Wars.param("tokengate.issuer", ISSUER)
                 + Wars.param("tokengate.keys.directory", work.resolve("keys").toString())
@@ -365,7 +365,7 @@ class MechanismIT {
         String base = deployment.toString().replaceAll("/$", "");
         String verifier = "mech-app-verifier-0123456789-abcdefghijklmnopqrstuvwxyz-01234";
         String authorize = base + "/oauth/authorize?response_type=code&client_id=mech-app&state=m&code_challenge_method=S256"
-                + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_challenge=" + io.tokengate.core.authorize.Pkce.challengeOf(verifier);
+                + "&redirect_uri=https%3A%2F%2Fmech.example%2Fcallback&code_challenge=" + io.tokengate.core.authorize.Pkce.challengeOf(verifier);
         java.net.http.HttpResponse<String> start = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authorize)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(303, start.statusCode(), start.body());
@@ -398,6 +398,6 @@ class MechanismIT {
                 java.net.URI.create(base + ok.headers().firstValue("Location").orElseThrow().substring("/mechanism".length()))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(302, granted.statusCode(), granted.body());
-        assertTrue(granted.headers().firstValue("Location").orElseThrow().startsWith("http://127.0.0.1:8765/callback?code="));
+        assertTrue(granted.headers().firstValue("Location").orElseThrow().startsWith("https://mech.example/callback?code="));
     }
 }
