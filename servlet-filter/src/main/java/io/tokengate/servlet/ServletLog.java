@@ -20,6 +20,10 @@ public final class ServletLog {
             "the issuer does not end in the application's path: the metadata's endpoint URLs may not reach it");
     public static final LogId FILTER_REFUSES_ALL = new LogId("TG-0304", Level.ERROR, "the bearer filter {0} refuses every request: {1}",
             "the bearer filter found no TokenGate (it failed to start, or is not configured): every request is refused");
+    public static final LogId TEMPORARY_DATABASE = new LogId("TG-0305", Level.WARNING, "the refresh tokens of {0} are stored in {1},"
+            + " a database {2} ({3}): every refresh token is lost when the server restarts, signing every user out. Name a"
+            + " lasting database with tokengate.datasource",
+            "the refresh-token store is on a database in memory or in a temporary folder (a server's default datasource): lost on restart");
 
     private ServletLog() {
     }

@@ -13,7 +13,7 @@ public final class ServletSetting {
     public static final SettingKey STORE = new SettingKey("tokengate.store", "jpa", null,
             "Where refresh tokens live: `jpa` (the server's datasource, tables created when missing) or `memory` (tests and demos only: lost on restart; logs warning TG-0301).");
     public static final SettingKey DATASOURCE = new SettingKey("tokengate.datasource", "java:comp/DefaultDataSource", null,
-            "JNDI name of the datasource of the `jpa` store.");
+            "JNDI name of the datasource of the `jpa` store. Name a lasting database: the servers' default datasource is temporary (warning `TG-0305`).");
     public static final SettingKey SCHEMA_GENERATION = new SettingKey("tokengate.schema-generation", "create", null,
             "`create`: the `jpa` store creates its tables and indexes when they are missing; `none`: it only uses them (a DBA applied the shipped DDL, see Storage).");
     public static final SettingKey ENDPOINTS = new SettingKey("tokengate.endpoints", "false", null,

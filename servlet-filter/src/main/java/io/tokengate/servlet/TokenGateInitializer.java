@@ -81,7 +81,7 @@ public final class TokenGateInitializer implements ServletContainerInitializer {
             host.onStartup(context, settings);
             context.setAttribute(OAUTH_ENDPOINTS_ATTRIBUTE, endpointServletNames(context));
         } catch (ConfigurationException e) {
-            LOG.log(Level.ERROR, e.getMessage());
+            LOG.log(Level.ERROR, e.getMessage(), e.getCause()); // with its cause, for the administrator
             throw new ServletException(e.getMessage(), e); // fails the deployment, once
         }
     }

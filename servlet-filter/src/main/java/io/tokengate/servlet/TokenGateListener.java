@@ -1,6 +1,9 @@
 package io.tokengate.servlet;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -29,6 +32,7 @@ import io.tokengate.core.refresh.DeferredStore;
 import io.tokengate.core.refresh.InMemoryRefreshTokenStore;
 import io.tokengate.core.refresh.RefreshTokenStore;
 import io.tokengate.core.refresh.jpa.JpaStores;
+import io.tokengate.core.refresh.jpa.TemporaryDatabase;
 import io.tokengate.core.resource.ResourceServer;
 
 /**
@@ -151,8 +155,12 @@ public final class TokenGateListener implements ServletContextListener {
                     throw new ConfigurationException(ServletSetting.SCHEMA_GENERATION, "'" + schema + "' is not create or none");
                 }
                 String issuer = settings.required(Setting.ISSUER);
-                DeferredStore store = new DeferredStore(() -> JpaStores.open(ds, issuer, Map.of(JpaStores.SCHEMA_ACTION, schema)), name,
-                        Clock.systemUTC(), STORE_RETRY);
+                String app = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+                DeferredStore store = new DeferredStore(() -> {
+                    RefreshTokenStore opened = JpaStores.open(ds, issuer, Map.of(JpaStores.SCHEMA_ACTION, schema));
+                    warnIfTemporary(ds, name, app);
+                    return opened;
+                }, name, Clock.systemUTC(), STORE_RETRY);
                 try {
                     if (!store.open()) {
                         retryInBackground(store, context);
@@ -165,6 +173,22 @@ public final class TokenGateListener implements ServletContextListener {
             default:
                 throw new ConfigurationException(ServletSetting.STORE, "'" + kind + "' is not jpa or memory");
         }
+    }
+
+    /**
+     * Warns (TG-0305) when the store's database does not outlive the server — the servers' default datasources are
+     * such databases: in memory, or in a temporary folder — since every refresh token is then lost at the next restart.
+     */
+    private static void warnIfTemporary(DataSource ds, String name, String app) {
+        String url;
+        try (Connection c = ds.getConnection()) {
+            url = c.getMetaData().getURL();
+        } catch (SQLException | RuntimeException e) {
+            return; // the store opened, so this is unlikely; nothing to warn about that is known
+        }
+        TemporaryDatabase.of(url, Path.of(System.getProperty("java.io.tmpdir")))
+                .ifPresent(where -> ServletLog.TEMPORARY_DATABASE.log(LOG, app, name, where,
+                        url.indexOf(';') < 0 ? url : url.substring(0, url.indexOf(';'))));
     }
 
     /** Opens the store every {@link #STORE_RETRY} until it opens or the application stops, on a thread of its own. */

@@ -5,6 +5,7 @@ import static io.tokengate.ee.it.Http.basic;
 import static io.tokengate.ee.it.Http.bearer;
 import static io.tokengate.ee.it.Http.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +151,7 @@ class ClusterIT {
             assertTrue(log.contains("TG-0400 TokenGate is the authentication mechanism of /cluster"), "activated by tokengate.mechanism");
             assertTrue(log.contains("TG-0401 revocations of /cluster are shared by the cluster through JCache"), "JCache registry");
             assertTrue(log.contains("; used DPoP proofs too, through JCache cache tokengate-dpop-"), "and the DPoP proof cache");
+            assertFalse(log.contains("TG-0305"), "PostgreSQL is a lasting database: no temporary-datasource warning");
         }
     }
 

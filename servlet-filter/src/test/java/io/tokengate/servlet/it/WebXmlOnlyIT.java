@@ -138,6 +138,14 @@ class WebXmlOnlyIT {
     // ------------------------------------------------------------ the bearer filter
 
     @Test
+    void aStoreOnTheServersTemporaryDefaultDatasourceIsWarnedAboutAtStart() throws Exception {
+        String log = Wars.serverLog();
+        assertTrue(log.contains("TG-0305 the refresh tokens of /webxml are stored in java:comp/DefaultDataSource, a database in the"
+                + " temporary folder "), "Payara Micro's default datasource is H2 in a new temporary folder each start");
+        assertTrue(log.contains("signing every user out. Name a lasting database with tokengate.datasource"));
+    }
+
+    @Test
     void noTokenIs401WithAChallengeAndNoErrorCode() throws Exception {
         HttpResponse<String> r = get("/api/whoami");
         assertEquals(401, r.statusCode());
