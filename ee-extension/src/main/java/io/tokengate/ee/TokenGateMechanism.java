@@ -35,7 +35,7 @@ public class TokenGateMechanism implements HttpAuthenticationMechanism {
             if (authenticator == null) {
                 // TokenGate did not start (the deployment failed): refuse rather than let anyone through
                 HttpAnswers.error(response, OAuthError.TEMPORARILY_UNAVAILABLE, "The access check is not configured");
-                return AuthenticationStatus.SEND_FAILURE;
+                return sent(response);
             }
             if (authenticator.isOAuthEndpoint(request)) {
                 return context.doNothing(); // the endpoint authenticates its client itself (RFC 6749 §2.3)
@@ -47,15 +47,25 @@ public class TokenGateMechanism implements HttpAuthenticationMechanism {
             }
             if (outcome instanceof BearerAuthenticator.Refused refused) {
                 authenticator.challenge(response, refused);
-                return AuthenticationStatus.SEND_FAILURE;
+                return sent(response);
             }
             if (context.isProtected() || authenticator.hasScopeRule(request)) {
                 authenticator.challengeMissing(response);
-                return AuthenticationStatus.SEND_FAILURE;
+                return sent(response);
             }
             return context.doNothing();
         } catch (IOException e) {
             return AuthenticationStatus.SEND_FAILURE; // the client went away while we answered
         }
+    }
+
+    /**
+     * SEND_FAILURE for an answer already written, its stream closed first: a container that follows a failed
+     * authentication with {@code sendError} unless the response is complete (WildFly's Undertow does) would otherwise
+     * replace TokenGate's JSON body with its error page.
+     */
+    private static AuthenticationStatus sent(HttpServletResponse response) throws IOException {
+        response.getOutputStream().close();
+        return AuthenticationStatus.SEND_FAILURE;
     }
 }
