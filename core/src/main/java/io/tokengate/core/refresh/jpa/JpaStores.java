@@ -1,12 +1,17 @@
 package io.tokengate.core.refresh.jpa;
 
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -28,7 +33,7 @@ import io.tokengate.core.refresh.StoreUnavailableException;
  * {@code java:comp/DefaultDataSource}) without a persistence.xml in the application: the persistence unit
  * {@value #UNIT} is described in code, resource-local, with TokenGate's four entities only and no shared cache.
  * The tables are created when missing. Works with any JPA 3.1 provider found on the class path (EclipseLink in
- * Payara and GlassFish).
+ * Payara and GlassFish, Hibernate in WildFly: the store contract runs on both).
  */
 public final class JpaStores {
     /** Name of TokenGate's persistence unit. */
@@ -133,7 +138,33 @@ public final class JpaStores {
         // would repeat), so a factory on another DataSource never runs on the first one's nor fails on its name
         props.put("eclipselink.session-name", UNIT + "-" + UUID.randomUUID());
         props.putAll(extra);
+        if ("create".equals(props.get(SCHEMA_ACTION)) && allTablesExist(dataSource)) {
+            // nothing to create: a provider would try every CREATE TABLE anyway, and Hibernate logs a stack trace
+            // for each table that exists
+            props.put(SCHEMA_ACTION, "none");
+        }
         return providers.get(0).createContainerEntityManagerFactory(new Unit(dataSource, providers.get(0).getClass().getName()), props);
+    }
+
+    /** TokenGate's tables, as its entities name them. */
+    static final List<String> ALL_TABLES = List.of("TG_FAMILY", "TG_REFRESH_TOKEN", "TG_REVOCATION", "TG_KEY_SET", "TG_AUTHORIZATION_CODE");
+
+    /**
+     * Whether every table of TokenGate's is in the connection's own schema (JDBC metadata, names compared without
+     * case: PostgreSQL keeps them in lower case); false when that cannot be told, and the provider's DDL decides.
+     */
+    static boolean allTablesExist(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            Set<String> found = new HashSet<>();
+            try (ResultSet r = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+                while (r.next()) {
+                    found.add(r.getString("TABLE_NAME").toUpperCase(Locale.ROOT));
+                }
+            }
+            return found.containsAll(ALL_TABLES);
+        } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            return false;
+        }
     }
 
     private static final class Unit implements PersistenceUnitInfo {
