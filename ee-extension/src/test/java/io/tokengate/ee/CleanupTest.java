@@ -42,28 +42,11 @@ class CleanupTest {
             f.login();
         }
         f.clock.advance(Duration.ofDays(400));
-        List<String> lines = new java.util.ArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Cleanup.class.getName());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
         java.time.Instant before = java.time.Instant.now();
-        try {
+        List<String> lines;
+        try (io.tokengate.core.support.LogCapture log = io.tokengate.core.support.LogCapture.of(Cleanup.class.getName())) {
             cleanup(Map.of()).forService(f.service).run();
-        } finally {
-            log.removeHandler(capture);
+            lines = log.lines();
         }
         assertEquals(1, lines.size(), String.valueOf(lines));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(

@@ -75,32 +75,14 @@ class JCacheDPoPReplayCacheTest {
 
     @Test
     void anOutageIsLoggedAsTg0418AtMostOnceAMinute() {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(JCacheDPoPReplayCache.class.getName());
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(handler);
-        try {
+        try (io.tokengate.core.support.LogCapture log = io.tokengate.core.support.LogCapture.of(JCacheDPoPReplayCache.class.getName())) {
             JCacheDPoPReplayCache a = server();
             fails.set(true);
             assertTrue(a.firstUse("k3", window));
             assertTrue(a.firstUse("k4", window));
+            java.util.List<String> lines = log.lines();
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(lines.get(0).startsWith("TG-0418 the cluster's DPoP proof cache test cannot be written"), lines.get(0));
-        } finally {
-            jul.removeHandler(handler);
         }
     }
 }

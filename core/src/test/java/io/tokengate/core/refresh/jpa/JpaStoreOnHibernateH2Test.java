@@ -25,29 +25,10 @@ class JpaStoreOnHibernateH2Test extends RefreshTokenStoreContract {
     @Test
     void aStoreOpenedOnExistingTablesRunsNoDdlSoHibernateLogsNoStackTraces() {
         store.findFamily("x"); // the tables exist: this test's store created them
-        java.util.logging.Logger hibernate = java.util.logging.Logger.getLogger("org.hibernate");
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        hibernate.addHandler(handler);
-        try {
+        try (io.tokengate.core.support.LogCapture log = io.tokengate.core.support.LogCapture.of("org.hibernate")) {
             assertEquals(true, JpaStores.allTablesExist(Databases.h2()));
             JpaStores.open(Databases.h2(), "https://tokengate.test/again", java.util.Map.of()).close();
-            assertEquals(java.util.List.of(), lines.stream().filter(l -> l.contains("DDL") || l.contains("already exists")).toList());
-        } finally {
-            hibernate.removeHandler(handler);
+            assertEquals(java.util.List.of(), log.lines().stream().filter(l -> l.contains("DDL") || l.contains("already exists")).toList());
         }
     }
 
