@@ -438,6 +438,10 @@ class ClusterIT {
         HttpResponse<String> refused = orders().get("/who", "Authorization", bearer(access));
         assertRfcError(refused, 503, "temporarily_unavailable");
         assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        long logDeadline = System.currentTimeMillis() + 5_000; // the poller logs after it marks the feed stale
+        while (!orders.log().contains("TG-0205") && System.currentTimeMillis() < logDeadline) {
+            Thread.sleep(100);
+        }
         assertTrue(orders.log().contains("TG-0205"), "the log says why");
     }
 }
